@@ -1,0 +1,10 @@
+//! The HMIS CSV format as knowledge: schema, code lists, versions and the mapping of older
+//! versions into the FY2026 model.
+
+pub mod lists;
+pub mod schema;
+pub mod version;
+
+pub use lists::Lists;
+pub use schema::{ColType, ColumnSpec, FileSpec, Key, Schema};
+pub use version::Version;
