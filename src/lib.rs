@@ -1,6 +1,15 @@
 //! hmis: a batch engine for HUD HMIS CSV exports.
 //!
 //! Data flows one way: `ingest` (read, decode, parse, validate) -> `dedup` -> `facts` ->
-//! `reports` -> `output`, with a thin command-line layer on top (`cli`, `main.rs`).
+//! `reports` -> `output`, with a thin command-line layer on top (`cli`, `commands`,
+//! `main.rs`).
+
+// Columnar code walks several parallel columns by row index.
+#![allow(clippy::needless_range_loop)]
 
 pub mod hmis;
+pub mod ingest;
+pub mod output;
+
+pub mod cli;
+pub mod commands;

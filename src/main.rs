@@ -1,1 +1,31 @@
-fn main() {}
+//! Thin entry point: parse arguments, run a command, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use hmis::cli::{Cli, Command};
+use hmis::commands::{self, Exit};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { Exit::Usage as u8 } else { 0 });
+        }
+    };
+    let result = match &cli.command {
+        Command::Validate(a) => commands::validate::run(a),
+        Command::Synth(_) => Err(commands::CommandError::new(
+            Exit::Failure,
+            "synth: not built yet",
+        )),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("hmis: {}", e.message);
+            ExitCode::from(e.exit as u8)
+        }
+    }
+}

@@ -82,10 +82,10 @@ impl Lists {
                 } else if let Some(v) = part.strip_prefix("valid for ") {
                     let v = v.trim_end_matches(" only");
                     valid_for = v.split(',').map(|s| s.trim().to_string()).collect();
-                } else if let Some(l) = part.strip_prefix("TypeProvided uses list ") {
-                    if f[0] == "1.4" {
-                        tp.insert(code, l.trim().to_string());
-                    }
+                } else if let Some(l) = part.strip_prefix("TypeProvided uses list ")
+                    && f[0] == "1.4"
+                {
+                    tp.insert(code, l.trim().to_string());
                 }
             }
             let list = lists.entry(f[0].to_string()).or_insert_with(|| CodeList {

@@ -3,6 +3,7 @@
 
 pub mod lists;
 pub mod schema;
+pub mod upgrade;
 pub mod version;
 
 pub use lists::Lists;

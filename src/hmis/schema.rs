@@ -12,6 +12,9 @@ use super::version::Version;
 
 const SCHEMA_FY2026: &str = include_str!("spec/schema.tsv");
 const SCHEMA_FY2024: &str = include_str!("spec/schema_fy2024.tsv");
+/// FY2022 files that later versions folded away (EnrollmentCoC.csv), transcribed from the
+/// FY2022 headers; see docs/versions.md.
+const SCHEMA_FY2022_EXTRA: &str = include_str!("spec/fy2022_extra.tsv");
 
 /// Column data type, as HUD writes it in the specification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +107,12 @@ impl Schema {
     pub fn fy2024() -> &'static Schema {
         static S: OnceLock<Schema> = OnceLock::new();
         S.get_or_init(|| Schema::parse(Version::Fy2024, SCHEMA_FY2024))
+    }
+
+    /// FY2022 files that no longer exist (EnrollmentCoC), read to fill FY2026 columns.
+    pub fn fy2022_extra() -> &'static Schema {
+        static S: OnceLock<Schema> = OnceLock::new();
+        S.get_or_init(|| Schema::parse(Version::Fy2022, SCHEMA_FY2022_EXTRA))
     }
 
     /// The file spec for a name matched case-insensitively (`client`, `Client.csv`).
@@ -210,7 +219,12 @@ mod tests {
         let s = Schema::fy2024();
         let n: usize = s.files.iter().map(|f| f.columns.len()).sum();
         assert_eq!(n, 531);
-        assert!(s.file("Client").unwrap().column("HispanicLatinaeo").is_some());
+        assert!(
+            s.file("Client")
+                .unwrap()
+                .column("HispanicLatinaeo")
+                .is_some()
+        );
     }
 
     #[test]

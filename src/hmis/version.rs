@@ -43,9 +43,15 @@ impl Version {
     /// version alone has decides.
     pub fn from_headers(client: &[String], enrollment: &[String]) -> Option<Version> {
         let has = |cols: &[String], name: &str| cols.iter().any(|c| c.eq_ignore_ascii_case(name));
-        if has(client, "Sex") || has(client, "HispanicLatinao") || has(enrollment, "MentalHealthConsultation") {
+        if has(client, "Sex")
+            || has(client, "HispanicLatinao")
+            || has(enrollment, "MentalHealthConsultation")
+        {
             Some(Version::Fy2026)
-        } else if has(client, "Woman") || has(client, "HispanicLatinaeo") || has(enrollment, "EnrollmentCoC") {
+        } else if has(client, "Woman")
+            || has(client, "HispanicLatinaeo")
+            || has(enrollment, "EnrollmentCoC")
+        {
             Some(Version::Fy2024)
         } else if has(client, "Female") || has(client, "Ethnicity") {
             Some(Version::Fy2022)
@@ -61,8 +67,14 @@ mod tests {
 
     #[test]
     fn csv_version_strings() {
-        assert_eq!(Version::from_csv_version("2026 v1.0"), Some(Version::Fy2026));
-        assert_eq!(Version::from_csv_version("2024 v1.3"), Some(Version::Fy2024));
+        assert_eq!(
+            Version::from_csv_version("2026 v1.0"),
+            Some(Version::Fy2026)
+        );
+        assert_eq!(
+            Version::from_csv_version("2024 v1.3"),
+            Some(Version::Fy2024)
+        );
         assert_eq!(Version::from_csv_version("FY2022"), Some(Version::Fy2022));
         assert_eq!(Version::from_csv_version("FY2025 v1.0"), None);
         assert_eq!(Version::from_csv_version(""), None);

@@ -1,0 +1,72 @@
+//! Command-line definitions and help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub const AFTER_HELP: &str = "\
+EXPORT is a folder or a .zip holding one HUD HMIS CSV export (FY2026, FY2024 or FY2022), or a
+drop folder whose subfolders and zips are exports. Several exports load together.
+
+Exit codes: 0 ok (warnings allowed), 1 runtime failure, 2 usage error,
+3 input rejected (an unusable export, or any error under --strict).";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hmis",
+    version,
+    about = "Batch engine for HUD HMIS CSV exports: validate, deduplicate and report.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read and validate exports: writes validation.csv (every finding) and ingest.csv
+    /// (rows read = used + rejected + deleted, per export and file).
+    #[command(after_help = AFTER_HELP)]
+    Validate(ValidateArgs),
+    /// Write a synthetic community of agency exports (FY2026) with a ground-truth file.
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Exports to read (folders, zips, or drop folders of them).
+    #[arg(required = true, value_name = "EXPORT")]
+    pub exports: Vec<PathBuf>,
+    /// Folder for validation.csv and ingest.csv.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// Treat any error (a rejected row) as a rejected input: exit code 3.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Folder to write the agency exports and truth.csv into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Number of distinct people in the community.
+    #[arg(long, default_value_t = 5000)]
+    pub persons: u64,
+    /// Number of agencies (one export each, each its own source system).
+    #[arg(long, default_value_t = 4)]
+    pub agencies: u32,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// First day of the period the community is described over (YYYY-MM-DD).
+    #[arg(long, default_value = "2024-10-01")]
+    pub start: chrono::NaiveDate,
+    /// Last day of the period (YYYY-MM-DD).
+    #[arg(long, default_value = "2025-09-30")]
+    pub end: chrono::NaiveDate,
+}

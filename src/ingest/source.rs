@@ -1,0 +1,223 @@
+//! Where exports come from: a folder of CSV files, a `.zip` holding them (at its root or in
+//! one folder), or a drop folder whose subfolders and zips are exports.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use super::IngestError;
+
+/// The files an export must have to be usable.
+pub const REQUIRED_FILES: &[&str] = &["Export", "Client", "Enrollment"];
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Dir(PathBuf),
+    /// A zip and the folder inside it that holds the CSV files ("" = root).
+    Zip(PathBuf, String),
+}
+
+/// One export's files, by lower-case base name (`client` -> `Client.csv` as found).
+#[derive(Debug, Clone)]
+pub struct ExportSource {
+    kind: Kind,
+    /// What the user would recognise: the folder, or `archive.zip` / `archive.zip!/folder`.
+    pub origin: String,
+    /// Lower-case base name -> entry name as found on disk / in the zip.
+    pub files: BTreeMap<String, String>,
+}
+
+impl ExportSource {
+    /// The name a file was found under (e.g. `client.csv` as written by the vendor).
+    pub fn entry(&self, base: &str) -> Option<&str> {
+        self.files
+            .get(&base.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    /// Calls `f` with a reader over the named file.
+    pub fn read_with<T>(&self, entry: &str, f: impl FnOnce(&mut dyn Read) -> T) -> io::Result<T> {
+        match &self.kind {
+            Kind::Dir(dir) => {
+                let mut r = BufReader::with_capacity(1 << 20, File::open(dir.join(entry))?);
+                Ok(f(&mut r))
+            }
+            Kind::Zip(zip, folder) => {
+                let mut archive = zip::ZipArchive::new(BufReader::new(File::open(zip)?))
+                    .map_err(io::Error::other)?;
+                let name = if folder.is_empty() {
+                    entry.to_string()
+                } else {
+                    format!("{folder}/{entry}")
+                };
+                let file = archive.by_name(&name).map_err(io::Error::other)?;
+                let mut r = BufReader::with_capacity(1 << 20, file);
+                Ok(f(&mut r))
+            }
+        }
+    }
+}
+
+fn csv_base(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    lower.strip_suffix(".csv").map(str::to_string)
+}
+
+fn is_zip(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+fn dir_csv_files(dir: &Path) -> Result<BTreeMap<String, String>, IngestError> {
+    let mut files = BTreeMap::new();
+    let rd = std::fs::read_dir(dir).map_err(|e| IngestError::io(dir, e))?;
+    for entry in rd {
+        let entry = entry.map_err(|e| IngestError::io(dir, e))?;
+        if !entry.path().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().to_string();
+        if let Some(base) = csv_base(&name) {
+            files.insert(base, name);
+        }
+    }
+    Ok(files)
+}
+
+fn looks_like_export(files: &BTreeMap<String, String>) -> bool {
+    REQUIRED_FILES
+        .iter()
+        .any(|f| files.contains_key(&f.to_ascii_lowercase()))
+}
+
+fn zip_sources(path: &Path) -> Result<Vec<ExportSource>, IngestError> {
+    let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let archive =
+        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| IngestError::Unusable {
+            origin: path.display().to_string(),
+            reason: format!("not a readable zip archive: {e}"),
+        })?;
+    // Group CSV entries by their folder; skip macOS metadata folders.
+    let mut folders: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for name in archive.file_names().filter_map(|n| n.ok()) {
+        let name: &str = &name;
+        if name.starts_with("__MACOSX/") || name.ends_with('/') {
+            continue;
+        }
+        let (folder, file) = match name.rsplit_once('/') {
+            Some((d, f)) => (d.to_string(), f.to_string()),
+            None => (String::new(), name.to_string()),
+        };
+        if let Some(base) = csv_base(&file) {
+            folders
+                .entry(folder)
+                .or_default()
+                .insert(base, file.to_string());
+        }
+    }
+    let exports: Vec<ExportSource> = folders
+        .into_iter()
+        .filter(|(_, files)| looks_like_export(files))
+        .map(|(folder, files)| ExportSource {
+            origin: if folder.is_empty() {
+                path.display().to_string()
+            } else {
+                format!("{}!/{folder}", path.display())
+            },
+            kind: Kind::Zip(path.to_path_buf(), folder),
+            files,
+        })
+        .collect();
+    if exports.is_empty() {
+        return Err(IngestError::Unusable {
+            origin: path.display().to_string(),
+            reason:
+                "the zip holds no HMIS CSV export (no Export.csv, Client.csv or Enrollment.csv)"
+                    .into(),
+        });
+    }
+    Ok(exports)
+}
+
+/// What a command-line argument names: the exports found, and the ones that cannot be read
+/// at all (origin, reason).
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub sources: Vec<ExportSource>,
+    pub unusable: Vec<(String, String)>,
+}
+
+/// Finds the exports a command-line argument names. Only a path that does not exist is an
+/// error here; unreadable zips are reported in `unusable` so the other exports still load.
+pub fn discover(path: &Path) -> Result<Discovery, IngestError> {
+    let mut d = Discovery::default();
+    match discover_inner(path, &mut d.unusable) {
+        Ok(s) => d.sources = s,
+        Err(IngestError::Unusable { origin, reason }) => d.unusable.push((origin, reason)),
+        Err(e) => return Err(e),
+    }
+    Ok(d)
+}
+
+fn discover_inner(
+    path: &Path,
+    unusable: &mut Vec<(String, String)>,
+) -> Result<Vec<ExportSource>, IngestError> {
+    if !path.exists() {
+        return Err(IngestError::NotFound(path.to_path_buf()));
+    }
+    if path.is_file() {
+        if is_zip(path) {
+            return zip_sources(path);
+        }
+        return Err(IngestError::Unusable {
+            origin: path.display().to_string(),
+            reason:
+                "not a folder or a .zip: give the folder (or zip) that holds the export's CSV files"
+                    .into(),
+        });
+    }
+    let files = dir_csv_files(path)?;
+    if looks_like_export(&files) {
+        return Ok(vec![ExportSource {
+            kind: Kind::Dir(path.to_path_buf()),
+            origin: path.display().to_string(),
+            files,
+        }]);
+    }
+    // A drop folder: every subfolder and zip is an export.
+    let mut children: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| IngestError::io(path, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() || is_zip(p))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    children.sort();
+    if children.is_empty() {
+        return Err(IngestError::Unusable {
+            origin: path.display().to_string(),
+            reason: "no HMIS CSV export here: no Export.csv, Client.csv or Enrollment.csv, and no subfolders or zips"
+                .into(),
+        });
+    }
+    let mut out = Vec::new();
+    for child in children {
+        if is_zip(&child) {
+            match zip_sources(&child) {
+                Ok(s) => out.extend(s),
+                Err(IngestError::Unusable { origin, reason }) => unusable.push((origin, reason)),
+                Err(e) => return Err(e),
+            }
+        } else {
+            out.push(ExportSource {
+                files: dir_csv_files(&child)?,
+                kind: Kind::Dir(child.clone()),
+                origin: child.display().to_string(),
+            });
+        }
+    }
+    Ok(out)
+}

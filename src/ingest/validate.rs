@@ -1,0 +1,601 @@
+//! Checks across the files of one export: foreign keys (with cascade: a row whose parent was
+//! rejected is rejected too), exits, households, birth dates, bed nights and overlapping
+//! stays. Runs after every file is parsed; parents are checked before children, in the
+//! specification's file order.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::hmis::{Key, Schema};
+
+use super::findings::{Finding, rule};
+use super::table::{Column, NULL_DATE, NULL_INT, StrColumn, Table};
+use super::{Export, FileCount};
+
+/// Project types whose clients stay overnight (ES, TH, PSH, SH, PH, RRH).
+const RESIDENTIAL: &[i32] = &[0, 1, 2, 3, 8, 9, 10, 13];
+const NIGHT_BY_NIGHT: i32 = 1;
+const BED_NIGHT: i32 = 200;
+
+struct Checker<'a> {
+    export_id: String,
+    findings: &'a mut Vec<Finding>,
+    counts: &'a mut Vec<FileCount>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, mut f: Finding) {
+        f.export_id = self.export_id.clone();
+        self.findings.push(f);
+    }
+
+    /// Drops the rows not kept and counts them as rejected.
+    fn apply(&mut self, table: &mut Table, keep: &[bool]) {
+        let n = keep.iter().filter(|k| !**k).count() as u64;
+        if n == 0 {
+            return;
+        }
+        let name = format!("{}.csv", table.file);
+        if let Some(c) = self.counts.iter_mut().find(|c| c.file == name) {
+            c.rows_rejected += n;
+        }
+        table.retain(keep);
+    }
+}
+
+fn idx(file: &str) -> usize {
+    Schema::fy2026().file_index(file).expect("known file")
+}
+
+fn keys(t: &Table, col: &str) -> HashSet<String> {
+    match t.str_col(col) {
+        Some(c) => (0..c.len()).map(|i| c.get(i).to_string()).collect(),
+        None => HashSet::new(),
+    }
+}
+
+/// What child records need to know about their enrollment.
+struct Enr {
+    personal_id: String,
+    entry: i32,
+    exit: Option<i32>,
+    project_type: i32,
+}
+
+/// Runs every cross-file check on one export. `extra` holds the FY2022 files that later
+/// versions folded into others (EnrollmentCoC.csv).
+pub fn cross_check(
+    export: &mut Export,
+    extra: Vec<Table>,
+    findings: &mut Vec<Finding>,
+    counts: &mut Vec<FileCount>,
+) {
+    let mut ck = Checker {
+        export_id: export.export_id.clone(),
+        findings,
+        counts,
+    };
+    let schema = Schema::fy2026();
+    let users = keys(&export.tables[idx("User")], "UserID");
+    let have_users = !export.tables[idx("User")].is_empty();
+
+    // Simple foreign keys, parents first (the schema lists files in that order).
+    for (fi, spec) in schema.files.iter().enumerate() {
+        if spec.name == "Export" {
+            continue;
+        }
+        for c in &spec.columns {
+            let Key::Foreign {
+                file: parent,
+                column: pcol,
+            } = &c.key
+            else {
+                continue;
+            };
+            if parent == "Export" {
+                continue;
+            }
+            // Composite and person-consistency checks are done below.
+            if (spec.name == "Inventory" && c.name == "CoCCode")
+                || (spec.name == "Enrollment" && c.name == "EnrollmentCoC")
+                || (c.name == "PersonalID" && spec.name != "Enrollment")
+            {
+                continue;
+            }
+            let is_user = parent == "User";
+            if is_user && !have_users {
+                continue;
+            }
+            let parent_keys = if is_user {
+                users.clone()
+            } else {
+                keys(&export.tables[idx(parent)], pcol)
+            };
+            let table = &mut export.tables[fi];
+            let Some(col) = table.str_col(&c.name) else {
+                continue;
+            };
+            let mut keep = vec![true; table.len()];
+            let mut found = Vec::new();
+            for (r, k) in keep.iter_mut().enumerate() {
+                let v = col.get(r);
+                if v.is_empty() || parent_keys.contains(v) {
+                    continue;
+                }
+                if is_user {
+                    found.push(Finding::warning(
+                        &format!("{}.csv", spec.name),
+                        table.lines[r] as u64,
+                        &c.name,
+                        v,
+                        rule::FK_MISSING,
+                        format!("UserID {v} is not in User.csv"),
+                    ));
+                } else {
+                    *k = false;
+                    found.push(Finding::error(
+                        &format!("{}.csv", spec.name),
+                        table.lines[r] as u64,
+                        &c.name,
+                        v,
+                        rule::FK_MISSING,
+                        format!("{parent}.csv has no usable row with {pcol} {v}: row rejected"),
+                    ));
+                }
+            }
+            for f in found {
+                ck.push(f);
+            }
+            ck.apply(table, &keep);
+        }
+        if spec.name == "ProjectCoC" {
+            check_inventory(export, &mut ck);
+        }
+        if spec.name == "Enrollment" {
+            if !extra.is_empty() {
+                fill_enrollment_coc(export, &extra, &mut ck);
+            }
+            check_enrollments(export, &mut ck);
+        }
+    }
+}
+
+/// Inventory rows must match a ProjectCoC row by ProjectID and CoCCode.
+fn check_inventory(export: &mut Export, ck: &mut Checker) {
+    let pc = &export.tables[idx("ProjectCoC")];
+    let (Some(p), Some(c)) = (pc.str_col("ProjectID"), pc.str_col("CoCCode")) else {
+        return;
+    };
+    let pairs: HashSet<(String, String)> = (0..pc.len())
+        .map(|i| (p.get(i).to_string(), c.get(i).to_string()))
+        .collect();
+    let projects: HashSet<String> = (0..pc.len()).map(|i| p.get(i).to_string()).collect();
+    let inv = &mut export.tables[idx("Inventory")];
+    let (Some(ip), Some(ic)) = (inv.str_col("ProjectID"), inv.str_col("CoCCode")) else {
+        return;
+    };
+    let mut keep = vec![true; inv.len()];
+    let mut found = Vec::new();
+    for (r, k) in keep.iter_mut().enumerate() {
+        let (pid, coc) = (ip.get(r), ic.get(r));
+        let ok = if coc.is_empty() {
+            projects.contains(pid)
+        } else {
+            pairs.contains(&(pid.to_string(), coc.to_string()))
+        };
+        if !ok {
+            *k = false;
+            found.push(Finding::error(
+                "Inventory.csv",
+                inv.lines[r] as u64,
+                "CoCCode",
+                coc,
+                rule::FK_MISSING,
+                format!(
+                    "ProjectCoC.csv has no row for ProjectID {pid} and CoCCode {coc}: row rejected"
+                ),
+            ));
+        }
+    }
+    for f in found {
+        ck.push(f);
+    }
+    ck.apply(inv, &keep);
+}
+
+/// FY2022: Enrollment.EnrollmentCoC comes from EnrollmentCoC.csv (the project-entry record,
+/// else the earliest one).
+fn fill_enrollment_coc(export: &mut Export, extra: &[Table], ck: &mut Checker) {
+    let Some(ec) = extra.iter().find(|t| t.file == "EnrollmentCoC") else {
+        return;
+    };
+    let (Some(eid), Some(coc), Some(stage), Some(date)) = (
+        ec.str_col("EnrollmentID"),
+        ec.str_col("CoCCode"),
+        ec.int_col("DataCollectionStage"),
+        ec.date_col("InformationDate"),
+    ) else {
+        return;
+    };
+    let enr = &export.tables[idx("Enrollment")];
+    let enr_ids = keys(enr, "EnrollmentID");
+    // EnrollmentID -> (is not entry, date, line, CoC): the smallest wins.
+    let mut best: HashMap<&str, (bool, i32, u32, &str)> = HashMap::new();
+    let mut orphans = 0u64;
+    for r in 0..ec.len() {
+        let id = eid.get(r);
+        if !enr_ids.contains(id) {
+            orphans += 1;
+            ck.push(Finding::error(
+                "EnrollmentCoC.csv",
+                ec.lines[r] as u64,
+                "EnrollmentID",
+                id,
+                rule::FK_MISSING,
+                format!("Enrollment.csv has no usable row with EnrollmentID {id}: row rejected"),
+            ));
+            continue;
+        }
+        let cand = (stage[r] != 1, date[r], ec.lines[r], coc.get(r));
+        best.entry(id)
+            .and_modify(|b| {
+                if (cand.0, cand.1, cand.2) < (b.0, b.1, b.2) {
+                    *b = cand;
+                }
+            })
+            .or_insert(cand);
+    }
+    if orphans > 0
+        && let Some(c) = ck.counts.iter_mut().find(|c| c.file == "EnrollmentCoC.csv")
+    {
+        c.rows_rejected += orphans;
+    }
+    let Some(ci) = enr.col("EnrollmentCoC") else {
+        return;
+    };
+    let Some(ids) = enr.str_col("EnrollmentID") else {
+        return;
+    };
+    let Column::Str(old) = &enr.columns[ci] else {
+        return;
+    };
+    let mut new = StrColumn::default();
+    for r in 0..enr.len() {
+        let cur = old.get(r);
+        if cur.is_empty() {
+            new.push(best.get(ids.get(r)).map(|b| b.3).unwrap_or(""));
+        } else {
+            new.push(cur);
+        }
+    }
+    export.tables[idx("Enrollment")].columns[ci] = Column::Str(new);
+}
+
+/// Checks on enrollments and everything that hangs off them.
+fn check_enrollments(export: &mut Export, ck: &mut Checker) {
+    // Lend the Enrollment table out so the other tables can be changed meanwhile.
+    let i = idx("Enrollment");
+    let enr = std::mem::replace(
+        &mut export.tables[i],
+        Table::new("Enrollment", Vec::new(), &[]),
+    );
+    check_enrollments_with(export, &enr, ck);
+    export.tables[i] = enr;
+}
+
+fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
+    // Project facts.
+    let proj = &export.tables[idx("Project")];
+    let mut project_type: HashMap<String, i32> = HashMap::new();
+    if let (Some(id), Some(pt)) = (proj.str_col("ProjectID"), proj.int_col("ProjectType")) {
+        for r in 0..proj.len() {
+            project_type.insert(id.get(r).to_string(), pt[r]);
+        }
+    }
+    let pc = &export.tables[idx("ProjectCoC")];
+    let mut project_cocs: HashMap<String, Vec<String>> = HashMap::new();
+    if let (Some(p), Some(c)) = (pc.str_col("ProjectID"), pc.str_col("CoCCode")) {
+        for r in 0..pc.len() {
+            project_cocs
+                .entry(p.get(r).to_string())
+                .or_default()
+                .push(c.get(r).to_string());
+        }
+    }
+    // Client birth dates.
+    let client = &export.tables[idx("Client")];
+    let mut dob: HashMap<String, (i32, u32)> = HashMap::new();
+    if let (Some(id), Some(d)) = (client.str_col("PersonalID"), client.date_col("DOB")) {
+        for r in 0..client.len() {
+            if d[r] != NULL_DATE {
+                dob.insert(id.get(r).to_string(), (d[r], client.lines[r]));
+            }
+        }
+    }
+
+    let n = enr.len();
+    let (Some(eid), Some(pid), Some(prj), Some(hh), Some(rel), Some(entry), Some(coc)) = (
+        enr.str_col("EnrollmentID"),
+        enr.str_col("PersonalID"),
+        enr.str_col("ProjectID"),
+        enr.str_col("HouseholdID"),
+        enr.int_col("RelationshipToHoH"),
+        enr.date_col("EntryDate"),
+        enr.str_col("EnrollmentCoC"),
+    ) else {
+        return;
+    };
+
+    // EnrollmentCoC must be one of the project's CoC codes.
+    for r in 0..n {
+        let c = coc.get(r);
+        if !c.is_empty()
+            && !project_cocs
+                .get(prj.get(r))
+                .is_some_and(|v| v.iter().any(|x| x == c))
+        {
+            ck.push(Finding::warning(
+                "Enrollment.csv",
+                enr.lines[r] as u64,
+                "EnrollmentCoC",
+                c,
+                rule::ENROLLMENT_COC,
+                format!("project {} has no ProjectCoC row for {c}", prj.get(r)),
+            ));
+        }
+        if let Some((d, _)) = dob.get(pid.get(r))
+            && *d > entry[r]
+        {
+            ck.push(Finding::warning(
+                "Enrollment.csv",
+                enr.lines[r] as u64,
+                "EntryDate",
+                "",
+                rule::DOB_AFTER_ENTRY,
+                format!(
+                    "client {}'s birth date is after this entry date",
+                    pid.get(r)
+                ),
+            ));
+        }
+    }
+
+    // One head of household per household.
+    let mut households: BTreeMap<&str, (u32, u32, usize)> = BTreeMap::new(); // id -> (first line, hoh count, members)
+    for r in 0..n {
+        let e = households.entry(hh.get(r)).or_insert((enr.lines[r], 0, 0));
+        e.2 += 1;
+        if rel[r] == 1 {
+            e.1 += 1;
+        }
+    }
+    let mut hh_findings: Vec<Finding> = households
+        .iter()
+        .filter(|(_, (_, hoh, _))| *hoh != 1)
+        .map(|(id, (line, hoh, members))| {
+            Finding::warning("Enrollment.csv", *line as u64, "RelationshipToHoH", id, rule::HOH_COUNT, format!("household {id} has {hoh} heads of household among {members} enrollment(s); exactly one is expected"))
+        })
+        .collect();
+    hh_findings.sort_by_key(|f| f.line);
+    for f in hh_findings {
+        ck.push(f);
+    }
+
+    // Exits.
+    let mut exits: HashMap<String, i32> = HashMap::new();
+    {
+        let enr_index: HashMap<&str, usize> = (0..n).map(|r| (eid.get(r), r)).collect();
+        let ex = &mut export.tables[idx("Exit")];
+        if let (Some(xe), Some(xp), Some(xd)) = (
+            ex.str_col("EnrollmentID"),
+            ex.str_col("PersonalID"),
+            ex.date_col("ExitDate"),
+        ) {
+            let mut keep = vec![true; ex.len()];
+            let mut found = Vec::new();
+            for (r, k) in keep.iter_mut().enumerate() {
+                let line = ex.lines[r] as u64;
+                let Some(&er) = enr_index.get(xe.get(r)) else {
+                    *k = false;
+                    found.push(Finding::error(
+                        "Exit.csv",
+                        line,
+                        "EnrollmentID",
+                        xe.get(r),
+                        rule::FK_MISSING,
+                        format!(
+                            "Enrollment.csv has no usable row with EnrollmentID {}: row rejected",
+                            xe.get(r)
+                        ),
+                    ));
+                    continue;
+                };
+                if xp.get(r) != pid.get(er) {
+                    *k = false;
+                    found.push(Finding::error(
+                        "Exit.csv",
+                        line,
+                        "PersonalID",
+                        xp.get(r),
+                        rule::FK_PERSON_MISMATCH,
+                        format!(
+                            "enrollment {} belongs to PersonalID {}: row rejected",
+                            xe.get(r),
+                            pid.get(er)
+                        ),
+                    ));
+                    continue;
+                }
+                if xd[r] < entry[er] {
+                    *k = false;
+                    found.push(Finding::error("Exit.csv", line, "ExitDate", &super::table::Value::Date(xd[r]).to_string(), rule::EXIT_BEFORE_ENTRY, format!("exit date is before the entry date of enrollment {}: row rejected (the enrollment is read as open)", xe.get(r))));
+                    continue;
+                }
+                if exits.contains_key(xe.get(r)) {
+                    *k = false;
+                    found.push(Finding::error(
+                        "Exit.csv",
+                        line,
+                        "EnrollmentID",
+                        xe.get(r),
+                        rule::EXIT_DUPLICATE,
+                        format!("enrollment {} already has an exit: row rejected", xe.get(r)),
+                    ));
+                    continue;
+                }
+                exits.insert(xe.get(r).to_string(), xd[r]);
+            }
+            for f in found {
+                ck.push(f);
+            }
+            ck.apply(ex, &keep);
+        }
+    }
+
+    // Overlapping stays of one person in one residential project.
+    // (PersonalID, ProjectID) -> [(entry, exit, row)]
+    type Stays<'a> = BTreeMap<(&'a str, &'a str), Vec<(i32, i32, usize)>>;
+    let mut stays: Stays = BTreeMap::new();
+    for r in 0..n {
+        if project_type
+            .get(prj.get(r))
+            .is_some_and(|t| RESIDENTIAL.contains(t))
+        {
+            let exit = exits.get(eid.get(r)).copied().unwrap_or(i32::MAX);
+            stays
+                .entry((pid.get(r), prj.get(r)))
+                .or_default()
+                .push((entry[r], exit, r));
+        }
+    }
+    let mut overlap = Vec::new();
+    for ((p, project), mut v) in stays {
+        v.sort();
+        for w in v.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if b.0 < a.1 {
+                overlap.push(Finding::warning("Enrollment.csv", enr.lines[b.2] as u64, "EntryDate", "", rule::ENROLLMENT_OVERLAP, format!("client {p} is already enrolled in project {project} on this entry date (enrollment {})", eid.get(a.2))));
+            }
+        }
+    }
+    overlap.sort_by_key(|f| f.line);
+    for f in overlap {
+        ck.push(f);
+    }
+
+    // Records that hang off an enrollment.
+    let info: HashMap<String, Enr> = (0..n)
+        .map(|r| {
+            (
+                eid.get(r).to_string(),
+                Enr {
+                    personal_id: pid.get(r).to_string(),
+                    entry: entry[r],
+                    exit: exits.get(eid.get(r)).copied(),
+                    project_type: project_type.get(prj.get(r)).copied().unwrap_or(NULL_INT),
+                },
+            )
+        })
+        .collect();
+    for file in [
+        "IncomeBenefits",
+        "HealthAndDV",
+        "EmploymentEducation",
+        "Disabilities",
+        "Services",
+        "CurrentLivingSituation",
+        "Assessment",
+        "AssessmentQuestions",
+        "AssessmentResults",
+        "Event",
+        "YouthEducationStatus",
+    ] {
+        check_children(export, file, &info, ck);
+    }
+}
+
+fn check_children(export: &mut Export, file: &str, info: &HashMap<String, Enr>, ck: &mut Checker) {
+    let assessments = if file.starts_with("Assessment") && file != "Assessment" {
+        Some(keys(&export.tables[idx("Assessment")], "AssessmentID"))
+    } else {
+        None
+    };
+    let t = &mut export.tables[idx(file)];
+    let (Some(e), Some(p)) = (t.str_col("EnrollmentID"), t.str_col("PersonalID")) else {
+        return;
+    };
+    let services = file == "Services";
+    let rt = t.int_col("RecordType");
+    let dp = t.date_col("DateProvided");
+    let aid = t.str_col("AssessmentID");
+    let name = format!("{file}.csv");
+    let mut keep = vec![true; t.len()];
+    let mut found = Vec::new();
+    for (r, k) in keep.iter_mut().enumerate() {
+        let line = t.lines[r] as u64;
+        if let (Some(a), Some(set)) = (aid, &assessments)
+            && !set.contains(a.get(r))
+        {
+            *k = false;
+            found.push(Finding::error(
+                &name,
+                line,
+                "AssessmentID",
+                a.get(r),
+                rule::FK_MISSING,
+                format!(
+                    "Assessment.csv has no usable row with AssessmentID {}: row rejected",
+                    a.get(r)
+                ),
+            ));
+            continue;
+        }
+        let Some(en) = info.get(e.get(r)) else {
+            *k = false;
+            found.push(Finding::error(
+                &name,
+                line,
+                "EnrollmentID",
+                e.get(r),
+                rule::FK_MISSING,
+                format!(
+                    "Enrollment.csv has no usable row with EnrollmentID {}: row rejected",
+                    e.get(r)
+                ),
+            ));
+            continue;
+        };
+        if en.personal_id != p.get(r) {
+            *k = false;
+            found.push(Finding::error(
+                &name,
+                line,
+                "PersonalID",
+                p.get(r),
+                rule::FK_PERSON_MISMATCH,
+                format!(
+                    "enrollment {} belongs to PersonalID {}: row rejected",
+                    e.get(r),
+                    en.personal_id
+                ),
+            ));
+            continue;
+        }
+        if services
+            && let (Some(rt), Some(dp)) = (rt, dp)
+            && rt[r] == BED_NIGHT
+        {
+            if en.project_type != NIGHT_BY_NIGHT {
+                found.push(Finding::warning(&name, line, "RecordType", "200", rule::BED_NIGHT_PROJECT_TYPE, "bed night recorded in a project that is not a night-by-night emergency shelter"));
+            }
+            let d = dp[r];
+            if d < en.entry || en.exit.is_some_and(|x| d >= x) {
+                *k = false;
+                found.push(Finding::error(&name, line, "DateProvided", &super::table::Value::Date(d).to_string(), rule::BED_NIGHT_OUTSIDE, format!("bed night outside enrollment {} (nights run from entry to the day before exit): row rejected", e.get(r))));
+            }
+        }
+    }
+    for f in found {
+        ck.push(f);
+    }
+    ck.apply(t, &keep);
+}

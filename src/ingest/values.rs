@@ -1,0 +1,306 @@
+//! Parsing one cell by its HMIS type, accepting the deviations real exports contain and
+//! saying which deviation was met so the caller can count it as a warning.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::table::{days_from_date, secs_from_datetime};
+
+/// A value that cannot be read as its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unreadable;
+
+/// A way a value departed from the specification but could still be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Deviation {
+    /// `MM/DD/YYYY` (or `M/D/YYYY`).
+    UsSlashDate,
+    /// `MM-DD-YYYY`.
+    UsDashDate,
+    /// `YYYY/MM/DD`.
+    IsoSlashDate,
+    /// A datetime without seconds, `YYYY-MM-DD HH:MM`.
+    NoSeconds,
+    /// A datetime given as a date only.
+    DateOnly,
+    /// A date column holding a datetime (time ignored).
+    TimeInDate,
+    /// `YYYY-MM-DDTHH:MM:SS` (ISO 8601 `T`), or fractional seconds.
+    IsoT,
+    /// Money with `$` or thousands separators.
+    MoneyFormatting,
+    /// A whole number written with a decimal part of zero (`1.0`).
+    DecimalInteger,
+}
+
+impl Deviation {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Deviation::UsSlashDate => "date written as MM/DD/YYYY",
+            Deviation::UsDashDate => "date written as MM-DD-YYYY",
+            Deviation::IsoSlashDate => "date written as YYYY/MM/DD",
+            Deviation::NoSeconds => "datetime without seconds",
+            Deviation::DateOnly => "datetime given as a date only (midnight assumed)",
+            Deviation::TimeInDate => "date given with a time (time ignored)",
+            Deviation::IsoT => "datetime in ISO 8601 'T' form or with fractional seconds",
+            Deviation::MoneyFormatting => "money written with '$' or thousands separators",
+            Deviation::DecimalInteger => "whole number written with '.0'",
+        }
+    }
+}
+
+fn two(b: &[u8]) -> Option<u32> {
+    if b.len() == 2 && b[0].is_ascii_digit() && b[1].is_ascii_digit() {
+        Some(((b[0] - b'0') * 10 + (b[1] - b'0')) as u32)
+    } else {
+        None
+    }
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 4 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |a, d| a * 10 + (d - b'0') as u32))
+}
+
+/// Parses a date. `Ok((days, None))` for the standard form.
+pub fn parse_date(s: &str) -> Result<(i32, Option<Deviation>), Unreadable> {
+    let b = s.as_bytes();
+    // Fast path: YYYY-MM-DD.
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let y = digits(&b[0..4]).filter(|_| b[0..4].iter().all(u8::is_ascii_digit));
+        if let (Some(y), Some(m), Some(d)) = (y, two(&b[5..7]), two(&b[8..10])) {
+            return ymd(y as i32, m, d).map(|x| (x, None));
+        }
+        return Err(Unreadable);
+    }
+    // A datetime in a date column.
+    if b.len() > 10 && (b[10] == b' ' || b[10] == b'T') {
+        if let Ok((d, _)) = parse_date(&s[..10])
+            && parse_time(&s[11..]).is_some()
+        {
+            return Ok((d, Some(Deviation::TimeInDate)));
+        }
+        // US date with a time.
+        if let Some((date, time)) = s.split_once(' ')
+            && parse_time(time).is_some()
+            && let Ok((d, _)) = parse_date(date)
+        {
+            return Ok((d, Some(Deviation::TimeInDate)));
+        }
+        return Err(Unreadable);
+    }
+    let parts: Vec<&str> = if s.contains('/') {
+        s.split('/').collect()
+    } else {
+        s.split('-').collect()
+    };
+    if parts.len() != 3 {
+        return Err(Unreadable);
+    }
+    let n: Vec<Option<u32>> = parts.iter().map(|p| digits(p.as_bytes())).collect();
+    let (Some(a), Some(b2), Some(c)) = (n[0], n[1], n[2]) else {
+        return Err(Unreadable);
+    };
+    if parts[0].len() == 4 && s.contains('/') {
+        return ymd(a as i32, b2, c).map(|x| (x, Some(Deviation::IsoSlashDate)));
+    }
+    if parts[2].len() == 4 && parts[0].len() <= 2 && parts[1].len() <= 2 {
+        let dev = if s.contains('/') {
+            Deviation::UsSlashDate
+        } else {
+            Deviation::UsDashDate
+        };
+        return ymd(c as i32, a, b2).map(|x| (x, Some(dev)));
+    }
+    Err(Unreadable)
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Result<i32, Unreadable> {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .map(days_from_date)
+        .ok_or(Unreadable)
+}
+
+/// `HH:MM:SS`, `HH:MM` or with fractional seconds; returns the time and whether seconds
+/// were present in the plain form.
+fn parse_time(s: &str) -> Option<(NaiveTime, bool, bool)> {
+    let b = s.as_bytes();
+    if b.len() == 8 && b[2] == b':' && b[5] == b':' {
+        let t = NaiveTime::from_hms_opt(two(&b[0..2])?, two(&b[3..5])?, two(&b[6..8])?)?;
+        return Some((t, true, false));
+    }
+    if b.len() == 5 && b[2] == b':' {
+        let t = NaiveTime::from_hms_opt(two(&b[0..2])?, two(&b[3..5])?, 0)?;
+        return Some((t, false, false));
+    }
+    if b.len() > 8 && b[2] == b':' && b[5] == b':' && b[8] == b'.' {
+        let t = NaiveTime::from_hms_opt(two(&b[0..2])?, two(&b[3..5])?, two(&b[6..8])?)?;
+        if b[9..].iter().all(u8::is_ascii_digit) {
+            return Some((t, true, true));
+        }
+    }
+    // H:MM:SS (one-digit hour, common in US exports).
+    if b.len() == 7 && b[1] == b':' && b[4] == b':' {
+        let h = (b[0] as char).to_digit(10)?;
+        let t = NaiveTime::from_hms_opt(h, two(&b[2..4])?, two(&b[5..7])?)?;
+        return Some((t, true, false));
+    }
+    None
+}
+
+/// Parses a datetime. `Ok((seconds, None))` for the standard form.
+pub fn parse_datetime(s: &str) -> Result<(i64, Option<Deviation>), Unreadable> {
+    let b = s.as_bytes();
+    let (date_part, time_part, sep) = if b.len() >= 11 && (b[10] == b' ' || b[10] == b'T') {
+        (&s[..10], &s[11..], b[10])
+    } else if let Some((d, t)) = s.split_once(' ') {
+        (d, t, b' ')
+    } else {
+        (s, "", b' ')
+    };
+    let (days, date_dev) = parse_date(date_part)?;
+    if date_dev == Some(Deviation::TimeInDate) {
+        return Err(Unreadable);
+    }
+    let date = NaiveDate::from_num_days_from_ce_opt(days).ok_or(Unreadable)?;
+    if time_part.is_empty() {
+        let t = secs_from_datetime(date.and_time(NaiveTime::MIN));
+        return Ok((t, Some(date_dev.unwrap_or(Deviation::DateOnly))));
+    }
+    let time_part = time_part.trim_end_matches('Z');
+    let (time, secs, frac) = parse_time(time_part).ok_or(Unreadable)?;
+    let t = secs_from_datetime(NaiveDateTime::new(date, time));
+    let dev = date_dev.or(if sep == b'T' || frac {
+        Some(Deviation::IsoT)
+    } else if !secs {
+        Some(Deviation::NoSeconds)
+    } else {
+        None
+    });
+    Ok((t, dev))
+}
+
+/// Parses a non-negative whole number (type I).
+pub fn parse_int(s: &str) -> Result<(i32, Option<Deviation>), Unreadable> {
+    if let Ok(v) = s.parse::<i32>() {
+        return if v >= 0 {
+            Ok((v, None))
+        } else {
+            Err(Unreadable)
+        };
+    }
+    if let Some(int) = s.strip_suffix(".0").or_else(|| s.strip_suffix(".00"))
+        && let Ok(v) = int.parse::<i32>()
+        && v >= 0
+    {
+        return Ok((v, Some(Deviation::DecimalInteger)));
+    }
+    Err(Unreadable)
+}
+
+/// Parses money (type M).
+pub fn parse_money(s: &str) -> Result<(f64, Option<Deviation>), Unreadable> {
+    if let Ok(v) = s.parse::<f64>() {
+        if v.is_finite() && !s.contains(['e', 'E', 'n', 'N', 'i', 'I']) {
+            return Ok((v, None));
+        }
+        return Err(Unreadable);
+    }
+    let cleaned: String = s.chars().filter(|c| *c != '$' && *c != ',').collect();
+    if cleaned.len() != s.len()
+        && let Ok(v) = cleaned.parse::<f64>()
+        && v.is_finite()
+        && !cleaned.contains(['e', 'E', 'n', 'N', 'i', 'I'])
+    {
+        return Ok((v, Some(Deviation::MoneyFormatting)));
+    }
+    Err(Unreadable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::table::{date_from_days, datetime_from_secs};
+
+    fn d(s: &str) -> String {
+        date_from_days(parse_date(s).unwrap().0)
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2025-02-28").unwrap().1, None);
+        assert_eq!(d("2025-02-28"), "2025-02-28");
+        assert_eq!(d("02/03/2025"), "2025-02-03");
+        assert_eq!(d("2/3/2025"), "2025-02-03");
+        assert_eq!(
+            parse_date("2/3/2025").unwrap().1,
+            Some(Deviation::UsSlashDate)
+        );
+        assert_eq!(d("02-07-2023"), "2023-02-07");
+        assert_eq!(d("2025/02/03"), "2025-02-03");
+        assert_eq!(
+            parse_date("2025-02-03 10:00:00").unwrap().1,
+            Some(Deviation::TimeInDate)
+        );
+        assert!(parse_date("2025-02-30").is_err());
+        assert!(parse_date("2025-2-3x").is_err());
+        assert!(parse_date("yesterday").is_err());
+        assert!(parse_date("").is_err());
+        assert!(parse_date("13/01/2025").is_err());
+        assert!(parse_date("\u{0}\u{1}").is_err());
+    }
+
+    #[test]
+    fn datetimes() {
+        let t = |s: &str| {
+            let (v, dev) = parse_datetime(s).unwrap();
+            (datetime_from_secs(v).unwrap().to_string(), dev)
+        };
+        assert_eq!(
+            t("2025-01-02 03:04:05"),
+            ("2025-01-02 03:04:05".into(), None)
+        );
+        assert_eq!(
+            t("2025-01-02 03:04"),
+            ("2025-01-02 03:04:00".into(), Some(Deviation::NoSeconds))
+        );
+        assert_eq!(
+            t("2025-01-02"),
+            ("2025-01-02 00:00:00".into(), Some(Deviation::DateOnly))
+        );
+        assert_eq!(
+            t("02-07-2023 12:00:00"),
+            ("2023-02-07 12:00:00".into(), Some(Deviation::UsDashDate))
+        );
+        assert_eq!(
+            t("2025-01-02T03:04:05.123Z"),
+            ("2025-01-02 03:04:05".into(), Some(Deviation::IsoT))
+        );
+        assert_eq!(
+            t("1/2/2025 3:04:05"),
+            ("2025-01-02 03:04:05".into(), Some(Deviation::UsSlashDate))
+        );
+        assert!(parse_datetime("2025-01-02 25:00:00").is_err());
+        assert!(parse_datetime("noon").is_err());
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_int("99"), Ok((99, None)));
+        assert_eq!(parse_int("1.0"), Ok((1, Some(Deviation::DecimalInteger))));
+        assert!(parse_int("-1").is_err());
+        assert!(parse_int("1e3").is_err());
+        assert!(parse_int("99999999999").is_err());
+        assert_eq!(parse_money("12.50"), Ok((12.5, None)));
+        assert_eq!(
+            parse_money("$1,200.00"),
+            Ok((1200.0, Some(Deviation::MoneyFormatting)))
+        );
+        assert!(parse_money("NaN").is_err());
+        assert!(parse_money("inf").is_err());
+        assert!(parse_money("ten").is_err());
+    }
+}
