@@ -138,6 +138,10 @@ pub fn parse_file_with(
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
+        // '\n' alone ends a record so that line numbers stay right for CRLF files (the csv
+        // crate's CRLF mode reports a record as starting on the previous line); the '\r'
+        // left at the end of the last field is removed by the trim.
+        .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 20)
         .from_reader(reader);
     let mut rec = csv::ByteRecord::new();
