@@ -4,3 +4,4 @@
 //! `reports` -> `output`, with a thin command-line layer on top (`cli`, `main.rs`).
 
 pub mod hmis;
+pub mod synth;
