@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: `ingest` (read, decode, parse, validate) -> `dedup` -> `facts` ->
 //! `reports` -> `output`, with a thin command-line layer on top (`cli`, `commands`,
-//! `main.rs`).
+//! `main.rs`). `synth` writes synthetic communities for tests and benchmarks.
 
 // Columnar code walks several parallel columns by row index.
 #![allow(clippy::needless_range_loop)]
@@ -10,6 +10,7 @@
 pub mod hmis;
 pub mod ingest;
 pub mod output;
+pub mod synth;
 
 pub mod cli;
 pub mod commands;

@@ -16,10 +16,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Validate(a) => commands::validate::run(a),
-        Command::Synth(_) => Err(commands::CommandError::new(
-            Exit::Failure,
-            "synth: not built yet",
-        )),
+        Command::Synth(a) => commands::synth::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

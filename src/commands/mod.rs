@@ -1,5 +1,6 @@
 //! One file per command; each returns the process exit code.
 
+pub mod synth;
 pub mod validate;
 
 use std::fmt;
