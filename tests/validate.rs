@@ -324,7 +324,7 @@ fn datalab_fy2022_exports_map_into_fy2026() {
     let exports: BTreeSet<&str> = counts.iter().map(|c| c["export_id"].as_str()).collect();
     assert_eq!(exports.len(), 10);
 
-    let ingest = hmis::ingest::load(&[dir.clone()]).unwrap();
+    let ingest = hmis::ingest::load(std::slice::from_ref(&dir)).unwrap();
     let by_origin = |name: &str| {
         ingest
             .dataset

@@ -5,8 +5,7 @@
 //! `validate`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use crate::hmis::lists::CodeList;
@@ -296,8 +295,8 @@ pub fn parse_file_with(
 
     let mut table = Table::new(&spec.name, plan.names.clone(), &plan.types);
     let pk_pos = rules.iter().position(|r| r.primary);
-    let hasher = std::collections::hash_map::RandomState::new();
-    let mut pk_seen: HashMap<u64, Vec<u32>> = HashMap::new();
+    // Row of the first occurrence of each primary-key value (by its code in the column).
+    let mut pk_first_row: Vec<u32> = Vec::new();
     let mut deviations = Deviations {
         seen: BTreeMap::new(),
     };
@@ -559,31 +558,24 @@ pub fn parse_file_with(
             if !row_error
                 && let Some(p) = pk_pos
                 && let Cell::Str(s) = &cells[p]
+                && let Column::Str(pk) = &table.columns[p]
+                && let Some(code) = pk.lookup(s)
             {
-                let rows = pk_seen.entry(hasher.hash_one(s)).or_default();
-                let pk_col = match &table.columns[p] {
-                    Column::Str(c) => Some(c),
-                    _ => None,
-                };
-                let dup = rows
-                    .iter()
-                    .find(|&&r| pk_col.is_some_and(|c| c.get(r as usize) == s.as_ref()));
-                if let Some(&first) = dup {
-                    row_error = true;
-                    findings.push(Finding::error(
-                        &file,
-                        line,
-                        rules[p].name,
-                        s,
-                        rule::PK_DUPLICATE,
-                        format!(
-                            "duplicate {} (first at line {}): row rejected",
-                            rules[p].name, table.lines[first as usize]
-                        ),
-                    ));
-                } else {
-                    rows.push(table.len() as u32);
-                }
+                row_error = true;
+                let first = pk_first_row
+                    .get(code as usize)
+                    .map_or(0, |&r| table.lines[r as usize]);
+                findings.push(Finding::error(
+                    &file,
+                    line,
+                    rules[p].name,
+                    s,
+                    rule::PK_DUPLICATE,
+                    format!(
+                        "duplicate {} (first at line {first}): row rejected",
+                        rules[p].name
+                    ),
+                ));
             }
             if row_error {
                 rejected += 1;
@@ -602,6 +594,12 @@ pub fn parse_file_with(
                     (Column::Money(c), Cell::Money(x)) => c.push(x),
                     (Column::Money(c), _) => c.push(f64::NAN),
                 }
+            }
+            if let Some(p) = pk_pos
+                && let Column::Str(pk) = &table.columns[p]
+                && pk.distinct() > pk_first_row.len()
+            {
+                pk_first_row.push(table.lines.len() as u32);
             }
             table.lines.push(line as u32);
         }

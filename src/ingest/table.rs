@@ -4,6 +4,9 @@
 //! the memory budget, so text lives in one byte arena per column and numbers and dates in
 //! plain vectors. Reports read cells through the typed getters.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::hmis::ColType;
@@ -12,57 +15,133 @@ pub const NULL_INT: i32 = i32::MIN;
 pub const NULL_DATE: i32 = i32::MIN;
 pub const NULL_DATETIME: i64 = i64::MIN;
 
-/// Text cells of one column: the bytes of every cell in one arena, `offsets[i]..offsets[i+1]`.
-/// An empty string is null (HMIS CSV has no other null).
-#[derive(Debug, Clone)]
+/// Text cells of one column, dictionary-encoded: each row holds a 4-byte code into one
+/// arena of distinct values. HMIS text columns repeat heavily (ExportID, UserID, the
+/// EnrollmentID and PersonalID of child records), so this keeps a CoC-sized community in a
+/// few bytes per cell. An empty string is null (HMIS CSV has no other null).
+#[derive(Debug, Clone, Default)]
 pub struct StrColumn {
+    codes: Vec<u32>,
     bytes: Vec<u8>,
-    offsets: Vec<u64>,
+    /// End of each distinct value in `bytes` (value `c` is `ends[c-1]..ends[c]`).
+    ends: Vec<u32>,
+    /// Build-time index: hash of a value -> its code; dropped by `shrink`.
+    index: HashMap<u64, u32, BuildHasherDefault<IdentityHasher>>,
+    /// Values whose hash collided with another value's (astronomically rare).
+    collisions: HashMap<String, u32>,
 }
 
-impl Default for StrColumn {
-    fn default() -> Self {
-        StrColumn {
-            bytes: Vec::new(),
-            offsets: vec![0],
+/// FNV-1a: a fast, fixed hash for short ID strings.
+fn fnv1a(s: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// The index keys are already hashes.
+#[derive(Default)]
+struct IdentityHasher(u64);
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | *b as u64;
         }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
 impl StrColumn {
-    pub fn push(&mut self, s: &str) {
-        self.bytes.extend_from_slice(s.as_bytes());
-        self.offsets.push(self.bytes.len() as u64);
-    }
-    pub fn len(&self) -> usize {
-        self.offsets.len() - 1
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    pub fn get(&self, i: usize) -> &str {
-        let (a, b) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+    fn value(&self, code: u32) -> &str {
+        let c = code as usize;
+        let a = if c == 0 { 0 } else { self.ends[c - 1] as usize };
+        let b = self.ends[c] as usize;
         // Only `push(&str)` writes the arena, so every slice is valid UTF-8.
         std::str::from_utf8(&self.bytes[a..b]).unwrap_or("")
     }
-    pub fn truncate(&mut self, n: usize) {
-        if n < self.len() {
-            self.offsets.truncate(n + 1);
-            self.bytes.truncate(self.offsets[n] as usize);
+
+    /// The code of a value already in the column, if any (only while the build-time index
+    /// is kept, i.e. before `shrink`).
+    pub fn lookup(&self, s: &str) -> Option<u32> {
+        match self.index.get(&fnv1a(s.as_bytes())) {
+            Some(&c) if self.value(c) == s => Some(c),
+            Some(_) => self.collisions.get(s).copied(),
+            None => None,
         }
+    }
+
+    /// The number of distinct values stored.
+    pub fn distinct(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn push(&mut self, s: &str) {
+        let h = fnv1a(s.as_bytes());
+        let code = match self.index.get(&h) {
+            Some(&c) if self.value(c) == s => c,
+            Some(_) => match self.collisions.get(s) {
+                Some(&c) => c,
+                None => {
+                    let c = self.add(s);
+                    self.collisions.insert(s.to_string(), c);
+                    c
+                }
+            },
+            None => {
+                let c = self.add(s);
+                self.index.insert(h, c);
+                c
+            }
+        };
+        self.codes.push(code);
+    }
+
+    fn add(&mut self, s: &str) -> u32 {
+        self.bytes.extend_from_slice(s.as_bytes());
+        self.ends.push(self.bytes.len() as u32);
+        (self.ends.len() - 1) as u32
+    }
+
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+    pub fn get(&self, i: usize) -> &str {
+        self.value(self.codes[i])
+    }
+    pub fn truncate(&mut self, n: usize) {
+        self.codes.truncate(n);
     }
     fn filter(&self, keep: &[bool]) -> StrColumn {
-        let mut out = StrColumn::default();
-        for (i, &k) in keep.iter().enumerate() {
-            if k {
-                out.push(self.get(i));
-            }
+        StrColumn {
+            codes: self
+                .codes
+                .iter()
+                .zip(keep)
+                .filter(|(_, k)| **k)
+                .map(|(c, _)| *c)
+                .collect(),
+            bytes: self.bytes.clone(),
+            ends: self.ends.clone(),
+            index: HashMap::default(),
+            collisions: HashMap::new(),
         }
-        out
     }
     fn shrink(&mut self) {
+        self.codes.shrink_to_fit();
         self.bytes.shrink_to_fit();
-        self.offsets.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.index = HashMap::default();
+        self.collisions = HashMap::new();
     }
 }
 
