@@ -59,28 +59,21 @@ fn synthetic_community_validates_cleanly_and_truth_covers_every_client() {
     let exports: std::collections::BTreeSet<&str> =
         counts.iter().map(|c| c["export_id"].as_str()).collect();
     assert_eq!(exports.len(), 4);
-    let clients: u64 = counts
-        .iter()
-        .filter(|c| c["file"] == "Client.csv")
-        .map(|c| c["rows_used"].parse::<u64>().unwrap())
-        .sum();
+    let used = |file: &str| -> u64 {
+        counts
+            .iter()
+            .filter(|c| c["file"] == file)
+            .map(|c| c["rows_used"].parse::<u64>().unwrap())
+            .sum()
+    };
+    let clients = used("Client.csv");
     let truth = read_csv(&fixture("sample/truth.csv"));
     assert_eq!(truth.len() as u64, clients);
     let persons: std::collections::BTreeSet<&str> =
         truth.iter().map(|t| t["PersonKey"].as_str()).collect();
     assert_eq!(persons.len(), 3000);
     // Organizations and projects of a small community.
-    let orgs: u64 = counts
-        .iter()
-        .filter(|c| c["file"] == "Organization.csv")
-        .map(|c| c["rows_used"].parse::<u64>().unwrap())
-        .sum();
-    let projects: u64 = counts
-        .iter()
-        .filter(|c| c["file"] == "Project.csv")
-        .map(|c| c["rows_used"].parse::<u64>().unwrap())
-        .sum();
-    assert_eq!((orgs, projects), (19, 48));
+    assert_eq!((used("Organization.csv"), used("Project.csv")), (19, 48));
 }
 
 #[test]
