@@ -129,11 +129,6 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Number of FY2026 columns (legacy columns come after them).
-    pub fn spec_len(&self, spec: &FileSpec) -> usize {
-        spec.columns.len()
-    }
-
     /// Applies the value rewrites to one row of target values (`row`), given the source
     /// record (`src`).
     pub fn apply<'a>(&self, row: &mut [Cow<'a, str>], src: &impl Fn(usize) -> &'a str) {

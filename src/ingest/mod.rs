@@ -120,10 +120,21 @@ impl Ingest {
 pub fn load(paths: &[PathBuf]) -> Result<Ingest, IngestError> {
     let mut sources = Vec::new();
     let mut unusable = Vec::new();
+    let mut ingest = Ingest::default();
     for p in paths {
         let d = source::discover(p)?;
         sources.extend(d.sources);
-        unusable.extend(d.unusable);
+        for (origin, reason) in d.unusable {
+            ingest.findings.push(Finding::error(
+                "",
+                0,
+                "",
+                "",
+                rule::EXPORT_UNUSABLE,
+                format!("{origin}: {reason}"),
+            ));
+            unusable.push((origin, reason));
+        }
     }
     sources.sort_by(|a, b| a.origin.cmp(&b.origin));
     sources.dedup_by(|a, b| a.origin == b.origin);
@@ -131,7 +142,6 @@ pub fn load(paths: &[PathBuf]) -> Result<Ingest, IngestError> {
     let results: Vec<Result<LoadedExport, Rejected>> =
         sources.par_iter().map(load_export).collect();
 
-    let mut ingest = Ingest::default();
     let mut loaded = Vec::new();
     for r in results {
         match r {
@@ -171,22 +181,6 @@ pub fn load(paths: &[PathBuf]) -> Result<Ingest, IngestError> {
         ingest.counts.extend(l.counts);
         ingest.dataset.exports.push(l.export);
     }
-    for (origin, reason) in &unusable {
-        if !ingest
-            .findings
-            .iter()
-            .any(|f| f.rule == rule::EXPORT_UNUSABLE && f.message.contains(reason.as_str()))
-        {
-            ingest.findings.push(Finding::error(
-                "",
-                0,
-                "",
-                "",
-                rule::EXPORT_UNUSABLE,
-                format!("{origin}: {reason}"),
-            ));
-        }
-    }
     unusable.sort();
     ingest.unusable = unusable;
     ingest
@@ -204,7 +198,23 @@ struct LoadedExport {
     counts: Vec<FileCount>,
 }
 
-fn unusable_err(src: &ExportSource, reason: String, findings: Vec<Finding>) -> Rejected {
+/// An unusable export: its findings so far plus the `export.unusable` finding that names
+/// the export (folder or zip), the file and the reason.
+fn unusable_err(
+    src: &ExportSource,
+    file: &str,
+    column: &str,
+    reason: String,
+    mut findings: Vec<Finding>,
+) -> Rejected {
+    findings.push(Finding::error(
+        file,
+        0,
+        column,
+        "",
+        rule::EXPORT_UNUSABLE,
+        format!("{}: {reason}", src.origin),
+    ));
     (src.origin.clone(), reason, findings)
 }
 
@@ -291,15 +301,13 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
     for req in REQUIRED_FILES {
         if src.entry(req).is_none() {
             let reason = format!("{req}.csv is missing: the export cannot be used");
-            findings.push(Finding::error(
+            return Err(unusable_err(
+                src,
                 &format!("{req}.csv"),
-                0,
                 "",
-                "",
-                rule::EXPORT_UNUSABLE,
-                reason.clone(),
+                reason,
+                findings,
             ));
-            return Err(unusable_err(src, reason, findings));
         }
     }
 
@@ -319,21 +327,21 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
     let mut export_file = {
         let entry = src.entry("Export").unwrap_or("").to_string();
         src.read_with(&entry, |r| parse_export_file(&probe_ctx, r))
-            .map_err(|e| unusable_err(src, format!("Export.csv cannot be read: {e}"), Vec::new()))?
+            .map_err(|e| {
+                unusable_err(
+                    src,
+                    "Export.csv",
+                    "",
+                    format!("Export.csv cannot be read: {e}"),
+                    Vec::new(),
+                )
+            })?
     };
     let t = &export_file.table;
     if t.is_empty() {
         let reason = "Export.csv has no usable row: the export cannot be used".to_string();
         findings.append(&mut export_file.findings);
-        findings.push(Finding::error(
-            "Export.csv",
-            0,
-            "",
-            "",
-            rule::EXPORT_UNUSABLE,
-            reason.clone(),
-        ));
-        return Err(unusable_err(src, reason, findings));
+        return Err(unusable_err(src, "Export.csv", "", reason, findings));
     }
     let ids = t.str_col("ExportID").expect("ExportID column");
     let chosen = if t.len() == 1 {
@@ -347,15 +355,13 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
     let export_id = ids.get(chosen).to_string();
     if export_id.is_empty() {
         let reason = "Export.csv has no ExportID: the export cannot be used".to_string();
-        findings.push(Finding::error(
+        return Err(unusable_err(
+            src,
             "Export.csv",
-            0,
             "ExportID",
-            "",
-            rule::EXPORT_UNUSABLE,
-            reason.clone(),
+            reason,
+            findings,
         ));
-        return Err(unusable_err(src, reason, findings));
     }
     for i in 0..t.len() {
         if i != chosen {

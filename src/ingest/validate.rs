@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::hmis::{Key, Schema};
 
-use super::findings::{Finding, rule};
+use super::findings::{Finding, Severity, rule};
 use super::table::{Column, NULL_DATE, NULL_INT, StrColumn, Table};
 use super::{Export, FileCount};
 
@@ -105,10 +105,12 @@ pub fn cross_check(
             if is_user && !have_users {
                 continue;
             }
+            let parent_owned;
             let parent_keys = if is_user {
-                users.clone()
+                &users
             } else {
-                keys(&export.tables[idx(parent)], pcol)
+                parent_owned = keys(&export.tables[idx(parent)], pcol);
+                &parent_owned
             };
             let table = &mut export.tables[fi];
             let Some(col) = table.str_col(&c.name) else {
@@ -121,26 +123,26 @@ pub fn cross_check(
                 if v.is_empty() || parent_keys.contains(v) {
                     continue;
                 }
-                if is_user {
-                    found.push(Finding::warning(
-                        &format!("{}.csv", spec.name),
-                        table.lines[r] as u64,
-                        &c.name,
-                        v,
-                        rule::FK_MISSING,
-                        format!("UserID {v} is not in User.csv"),
-                    ));
+                // A missing user is a warning (the row is still good); any other
+                // missing parent rejects the row.
+                let (severity, message) = if is_user {
+                    (Severity::Warning, format!("UserID {v} is not in User.csv"))
                 } else {
                     *k = false;
-                    found.push(Finding::error(
-                        &format!("{}.csv", spec.name),
-                        table.lines[r] as u64,
-                        &c.name,
-                        v,
-                        rule::FK_MISSING,
+                    (
+                        Severity::Error,
                         format!("{parent}.csv has no usable row with {pcol} {v}: row rejected"),
-                    ));
-                }
+                    )
+                };
+                found.push(Finding::new(
+                    severity,
+                    &format!("{}.csv", spec.name),
+                    table.lines[r] as u64,
+                    &c.name,
+                    v,
+                    rule::FK_MISSING,
+                    message,
+                ));
             }
             for f in found {
                 ck.push(f);
