@@ -8,6 +8,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod hmis;
+pub mod dedup;
 pub mod ingest;
 pub mod output;
 pub mod synth;

@@ -1,0 +1,125 @@
+//! The crosswalk: every (export, PersonalID) of a client to one person, the unit every report
+//! counts. Built by the matcher ([`super::deduplicate`]) or, for HUD's literal universe, one
+//! person per PersonalID within a source system ([`Crosswalk::by_personal_id`]).
+
+use std::collections::HashMap;
+
+use crate::ingest::Dataset;
+
+/// Index of a person in a [`Crosswalk`] (0..persons()).
+pub type Person = u32;
+
+#[derive(Debug, Clone, Default)]
+pub struct Crosswalk {
+    /// Per export (index into `Dataset::exports`): PersonalID -> person.
+    by_export: Vec<HashMap<String, Person>>,
+    /// UnduplicatedID of each person, sorted ascending (so person order is content-derived).
+    ids: Vec<String>,
+}
+
+impl Crosswalk {
+    /// Builds a crosswalk from (export index, PersonalID, UnduplicatedID) triples. Persons are
+    /// numbered in UnduplicatedID order, so the numbering does not depend on input order.
+    pub fn from_assignments<'a>(
+        exports: usize,
+        rows: impl IntoIterator<Item = (usize, &'a str, &'a str)>,
+    ) -> Crosswalk {
+        let rows: Vec<(usize, &str, &str)> = rows.into_iter().collect();
+        let mut ids: Vec<&str> = rows.iter().map(|r| r.2).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let index: HashMap<&str, Person> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i as Person))
+            .collect();
+        let mut by_export = vec![HashMap::new(); exports];
+        for (e, pid, uid) in rows {
+            by_export[e].insert(pid.to_string(), index[uid]);
+        }
+        Crosswalk {
+            by_export,
+            ids: ids.into_iter().map(str::to_string).collect(),
+        }
+    }
+
+    /// HUD's literal universe: one person per PersonalID within a source system (exports
+    /// sharing `Export.SourceID`). The UnduplicatedID is derived from SourceID and PersonalID.
+    pub fn by_personal_id(dataset: &Dataset) -> Crosswalk {
+        let mut rows = Vec::new();
+        for (e, ex) in dataset.exports.iter().enumerate() {
+            if let Some(pids) = ex.table("Client").str_col("PersonalID") {
+                for i in 0..pids.len() {
+                    let pid = pids.get(i);
+                    rows.push((e, pid.to_string(), person_id(&[(&ex.source_id, pid)])));
+                }
+            }
+        }
+        Crosswalk::from_assignments(
+            dataset.exports.len(),
+            rows.iter().map(|(e, p, u)| (*e, p.as_str(), u.as_str())),
+        )
+    }
+
+    /// The person a client record belongs to (None when the PersonalID is not a client of
+    /// that export, e.g. an enrollment whose client row was rejected).
+    pub fn person(&self, export: usize, personal_id: &str) -> Option<Person> {
+        self.by_export.get(export)?.get(personal_id).copied()
+    }
+
+    /// The UnduplicatedID of a person.
+    pub fn id(&self, person: Person) -> &str {
+        &self.ids[person as usize]
+    }
+
+    /// Number of unduplicated persons.
+    pub fn persons(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Number of client records mapped.
+    pub fn records(&self) -> usize {
+        self.by_export.iter().map(HashMap::len).sum()
+    }
+
+    /// Every mapped record as (export index, PersonalID, person), sorted by export then
+    /// PersonalID.
+    pub fn rows(&self) -> Vec<(usize, &str, Person)> {
+        let mut v: Vec<(usize, &str, Person)> = self
+            .by_export
+            .iter()
+            .enumerate()
+            .flat_map(|(e, m)| m.iter().map(move |(p, &u)| (e, p.as_str(), u)))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// A person's UnduplicatedID, derived from the smallest (SourceID, PersonalID) among the
+/// records it holds: "U" and 16 hex digits of a stable 64-bit hash. Never a counter, so it
+/// does not depend on input order.
+pub fn person_id(members: &[(&str, &str)]) -> String {
+    let (s, p) = members.iter().min().copied().unwrap_or(("", ""));
+    let mut h = Fnv::default();
+    h.write(s.as_bytes());
+    h.write(&[0x1f]);
+    h.write(p.as_bytes());
+    format!("U{:016X}", h.0)
+}
+
+/// FNV-1a, 64-bit: stable across platforms and releases (unlike std's hashers).
+pub struct Fnv(pub u64);
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+impl Fnv {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
