@@ -25,6 +25,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The monthly job: validate, deduplicate and write every report (xlsx, CSV,
+    /// summary.json and an HTML dashboard) into DIR.
+    #[command(after_help = AFTER_HELP)]
+    Run(RunArgs),
+    /// Write one report (its xlsx and CSVs, summary.json and the dashboard) into DIR.
+    #[command(after_help = AFTER_HELP)]
+    Report(ReportArgs),
     /// Read and validate exports: writes validation.csv (every finding) and ingest.csv
     /// (rows read = used + rejected + deleted, per export and file).
     #[command(after_help = AFTER_HELP)]
@@ -69,4 +76,65 @@ pub struct SynthArgs {
     /// Last day of the period (YYYY-MM-DD).
     #[arg(long, default_value = "2025-09-30")]
     pub end: chrono::NaiveDate,
+}
+
+/// Options every report shares.
+#[derive(Debug, Args, Clone)]
+pub struct ReportOptions {
+    /// First day of the report period (YYYY-MM-DD). With --end; default: the last full
+    /// calendar month before today that the exports cover.
+    #[arg(long, value_name = "DATE", requires = "end")]
+    pub start: Option<chrono::NaiveDate>,
+    /// Last day of the report period, inclusive (YYYY-MM-DD). With --start.
+    #[arg(long, value_name = "DATE", requires = "start")]
+    pub end: Option<chrono::NaiveDate>,
+    /// The Point-in-Time night (YYYY-MM-DD). Default: the last Wednesday of January of the
+    /// period's year. HUD allows any night in the last ten days of January; any date is
+    /// accepted.
+    #[arg(long, value_name = "DATE")]
+    pub pit_date: Option<chrono::NaiveDate>,
+    /// Keep only enrollments of this CoC (EnrollmentCoC of the head of household, e.g.
+    /// XX-500) and inventory of this CoC. Default: all.
+    #[arg(long, value_name = "CODE")]
+    pub coc: Option<String>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Exports to read (folders, zips, or drop folders of them).
+    #[arg(required = true, value_name = "EXPORT")]
+    pub exports: Vec<PathBuf>,
+    /// Folder for every output (validation, reports, summary.json, index.html).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub options: ReportOptions,
+}
+
+/// The reports `hmis report` can run on their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportName {
+    /// System overview: unduplicated persons and households served, by project type,
+    /// organization and project, beds and utilization, demographics.
+    Overview,
+    /// Sheltered Point-in-Time count in HDX's tables.
+    Pit,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which report.
+    #[arg(value_enum)]
+    pub report: ReportName,
+    /// Exports to read (folders, zips, or drop folders of them).
+    #[arg(required = true, value_name = "EXPORT")]
+    pub exports: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub options: ReportOptions,
 }

@@ -7,10 +7,12 @@
 // Columnar code walks several parallel columns by row index.
 #![allow(clippy::needless_range_loop)]
 
-pub mod hmis;
 pub mod dedup;
+pub mod facts;
+pub mod hmis;
 pub mod ingest;
 pub mod output;
+pub mod reports;
 pub mod synth;
 
 pub mod cli;

@@ -20,6 +20,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
+        Command::Run(a) => commands::run::run(a),
+        Command::Report(a) => commands::report::run(a),
         Command::Validate(a) => commands::validate::run(a),
         Command::Synth(a) => commands::synth::run(a),
     };

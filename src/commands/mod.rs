@@ -1,5 +1,8 @@
 //! One file per command; each returns the process exit code.
 
+pub mod pipeline;
+pub mod report;
+pub mod run;
 pub mod synth;
 pub mod validate;
 

@@ -1,6 +1,7 @@
 //! The HMIS CSV format as knowledge: schema, code lists, versions and the mapping of older
 //! versions into the FY2026 model.
 
+pub mod codes;
 pub mod lists;
 pub mod schema;
 pub mod upgrade;

@@ -1,7 +1,11 @@
 //! Writing results: files are written to a temporary name beside the target and renamed
 //! into place, so a failed run never leaves a half-written file where a good one was.
 
+pub mod csv;
+pub mod html;
 pub mod ingest_files;
+pub mod json;
+pub mod xlsx;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
@@ -51,4 +55,82 @@ pub fn write_atomic(
         return Err(OutputError::new(path, e));
     }
     Ok(())
+}
+
+/// One input export as the About sheet and summary.json describe it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InputInfo {
+    pub export_id: String,
+    pub source_id: String,
+    pub source_name: String,
+    /// Folder or zip it was read from (About sheet only: it depends on how the path was
+    /// typed, so summary.json leaves it out).
+    #[serde(skip)]
+    pub origin: String,
+    pub rows_used: u64,
+    pub rows_rejected: u64,
+}
+
+/// What a run did, for the About sheet, summary.json and the dashboard.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// "hmis 0.1.0".
+    pub program: String,
+    /// When the run started (xlsx only: CSV and JSON stay byte-identical between runs).
+    pub started: Option<chrono::NaiveDateTime>,
+    pub start: chrono::NaiveDate,
+    pub end: chrono::NaiveDate,
+    pub pit_date: chrono::NaiveDate,
+    pub coc: Option<String>,
+    pub inputs: Vec<InputInfo>,
+    pub errors: u64,
+    pub warnings: u64,
+    /// How persons were identified (e.g. "one person per PersonalID within a source system").
+    pub identity: String,
+    pub source_client_records: u64,
+    pub unduplicated_persons: u64,
+    /// Further dedup figures (name, value), in order.
+    pub dedup: Vec<(String, u64)>,
+}
+
+impl RunInfo {
+    /// Name/value pairs for the About sheet.
+    pub fn about(&self) -> Vec<(String, String)> {
+        let mut v = vec![
+            ("Program".to_string(), self.program.clone()),
+            (
+                "Run at".to_string(),
+                self.started
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "Report period".to_string(),
+                format!("{} to {}", self.start, self.end),
+            ),
+            ("PIT night".to_string(), self.pit_date.to_string()),
+            (
+                "CoC".to_string(),
+                self.coc.clone().unwrap_or_else(|| "all".to_string()),
+            ),
+            ("Persons identified by".to_string(), self.identity.clone()),
+            (
+                "Source client records".to_string(),
+                self.source_client_records.to_string(),
+            ),
+            (
+                "Unduplicated persons".to_string(),
+                self.unduplicated_persons.to_string(),
+            ),
+        ];
+        v.extend(self.dedup.iter().map(|(k, n)| (k.clone(), n.to_string())));
+        v.push((
+            "Validation".to_string(),
+            format!(
+                "{} error(s) (rows rejected), {} warning(s): see validation.csv",
+                self.errors, self.warnings
+            ),
+        ));
+        v
+    }
 }

@@ -1,0 +1,295 @@
+//! The flow `run` and `report` share: load -> identify persons -> facts -> reports ->
+//! files, with the time each phase took.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::{Datelike, Months, NaiveDate, Weekday};
+
+use crate::cli::{ReportName, ReportOptions};
+use crate::dedup::Crosswalk;
+use crate::facts::{self, FactOptions, Facts};
+use crate::ingest::{self, Dataset, Ingest};
+use crate::output::json::Written;
+use crate::output::{self, InputInfo, RunInfo};
+use crate::reports::{self, Params, Report};
+
+use super::{CommandError, Exit};
+
+/// How persons were identified across records: the crosswalk and the figures to report.
+pub struct Identity {
+    pub crosswalk: Crosswalk,
+    /// Plain-words description for the About sheet and summary.json.
+    pub method: String,
+    /// Further figures (name, value) for summary.json `dedup.*` and the About sheet.
+    pub figures: Vec<(String, u64)>,
+}
+
+/// Gives every client record a person. The one place that chooses the dedup method.
+pub fn identify(dataset: &Dataset) -> Identity {
+    let crosswalk = Crosswalk::by_personal_id(dataset);
+    Identity {
+        crosswalk,
+        method: "one person per PersonalID within a source system (ExportID's SourceID)".into(),
+        figures: Vec::new(),
+    }
+}
+
+/// Times of the phases, printed on stderr at the end (and read by benches/run.sh).
+#[derive(Default)]
+pub struct Phases {
+    started: Option<Instant>,
+    last: Option<Instant>,
+    pub done: Vec<(&'static str, f64)>,
+}
+
+impl Phases {
+    pub fn start() -> Phases {
+        let now = Instant::now();
+        Phases {
+            started: Some(now),
+            last: Some(now),
+            done: Vec::new(),
+        }
+    }
+    pub fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        if let Some(l) = self.last {
+            self.done.push((name, (now - l).as_secs_f64()));
+        }
+        self.last = Some(now);
+    }
+    pub fn line(&self) -> String {
+        let total = self.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
+        let parts: Vec<String> = self
+            .done
+            .iter()
+            .map(|(n, s)| format!("{n} {s:.2}s"))
+            .collect();
+        format!("{} = {total:.2}s", parts.join(", "))
+    }
+}
+
+/// The last full calendar month before `today` that the exports cover: the month before
+/// the earlier of today and the day after the latest ExportEndDate. A cron run on the
+/// first of a month with fresh exports reports the month just ended; a run on older
+/// exports reports their last full month instead of an empty one.
+pub fn default_period(
+    today: NaiveDate,
+    latest_export_end: Option<NaiveDate>,
+) -> (NaiveDate, NaiveDate) {
+    let anchor = latest_export_end
+        .and_then(|e| e.succ_opt())
+        .map_or(today, |d| d.min(today));
+    let first_of_anchor = anchor.with_day(1).unwrap_or(anchor);
+    let start = first_of_anchor
+        .checked_sub_months(Months::new(1))
+        .unwrap_or(first_of_anchor);
+    let end = first_of_anchor.pred_opt().unwrap_or(first_of_anchor);
+    (start, end)
+}
+
+/// The last Wednesday of January of a year.
+pub fn last_wednesday_of_january(year: i32) -> NaiveDate {
+    let jan31 = NaiveDate::from_ymd_opt(year, 1, 31).unwrap_or(NaiveDate::MIN);
+    let back =
+        (jan31.weekday().num_days_from_monday() + 7 - Weekday::Wed.num_days_from_monday()) % 7;
+    jan31 - chrono::Duration::days(back as i64)
+}
+
+/// The report parameters from the options and the data.
+pub fn params(
+    opts: &ReportOptions,
+    dataset: &Dataset,
+    today: NaiveDate,
+) -> Result<Params, CommandError> {
+    let (start, end) = match (opts.start, opts.end) {
+        (Some(s), Some(e)) => (s, e),
+        _ => default_period(
+            today,
+            dataset.exports.iter().filter_map(|e| e.export_end).max(),
+        ),
+    };
+    if end < start {
+        return Err(CommandError::new(Exit::Usage, "--end is before --start"));
+    }
+    let pit_date = opts
+        .pit_date
+        .unwrap_or_else(|| last_wednesday_of_january(end.year()));
+    Ok(Params {
+        start,
+        end,
+        pit_date,
+        coc: opts.coc.clone(),
+    })
+}
+
+/// Loads exports, writes nothing; an unusable export is an input rejection (exit 3).
+pub fn load(exports: &[PathBuf]) -> Result<Ingest, CommandError> {
+    Ok(ingest::load(exports)?)
+}
+
+pub fn facts(ingest: &Ingest, identity: &Identity, params: &Params) -> Facts {
+    facts::build(
+        &ingest.dataset,
+        &identity.crosswalk,
+        &FactOptions {
+            coc: params.coc.clone(),
+        },
+    )
+}
+
+/// Runs the reports asked for, in the order given.
+pub fn run_reports(
+    which: &[ReportName],
+    facts: &Facts,
+    params: &Params,
+) -> Result<Vec<Report>, CommandError> {
+    let mut out = Vec::new();
+    for r in which {
+        out.push(match r {
+            ReportName::Overview => reports::overview::report(facts, params)
+                .map_err(|e| CommandError::new(Exit::Failure, e))?,
+            ReportName::Pit => reports::pit::report(facts, params),
+        });
+    }
+    Ok(out)
+}
+
+pub fn run_info(ingest: &Ingest, identity: &Identity, params: &Params) -> RunInfo {
+    let inputs = ingest
+        .dataset
+        .exports
+        .iter()
+        .map(|e| {
+            let counts = ingest.counts.iter().filter(|c| c.export_id == e.export_id);
+            let (used, rejected) =
+                counts.fold((0, 0), |a, c| (a.0 + c.rows_used, a.1 + c.rows_rejected));
+            InputInfo {
+                export_id: e.export_id.clone(),
+                source_id: e.source_id.clone(),
+                source_name: e.source_name.clone(),
+                origin: e.origin.clone(),
+                rows_used: used,
+                rows_rejected: rejected,
+            }
+        })
+        .collect();
+    RunInfo {
+        program: format!("hmis {}", env!("CARGO_PKG_VERSION")),
+        started: Some(chrono::Utc::now().naive_utc()),
+        start: params.start,
+        end: params.end,
+        pit_date: params.pit_date,
+        coc: params.coc.clone(),
+        inputs,
+        errors: ingest.errors() as u64,
+        warnings: ingest.warnings() as u64,
+        identity: identity.method.clone(),
+        source_client_records: identity.crosswalk.records() as u64,
+        unduplicated_persons: identity.crosswalk.persons() as u64,
+        dedup: identity.figures.clone(),
+    }
+}
+
+/// Writes every report (xlsx + CSVs), then summary.json and index.html, which list them
+/// and `other` (files written earlier in the run, with a description).
+pub fn write_outputs(
+    out: &Path,
+    reports: &[Report],
+    run: &RunInfo,
+    other: &[(PathBuf, String)],
+) -> Result<(), CommandError> {
+    let mut written = Vec::new();
+    for r in reports {
+        let xlsx = PathBuf::from(format!("{}.xlsx", r.name));
+        output::xlsx::write_report(&out.join(&xlsx), r, run)?;
+        let csv = output::csv::write_report(out, r)?;
+        written.push(Written {
+            report: r,
+            xlsx,
+            csv,
+        });
+    }
+    let mut other = other.to_vec();
+    other.insert(
+        0,
+        (
+            PathBuf::from("summary.json"),
+            "headline numbers under stable keys".to_string(),
+        ),
+    );
+    let files: Vec<PathBuf> = other.iter().map(|o| o.0.clone()).collect();
+    let summary = output::json::summary(run, &written, &files);
+    output::json::write_summary(&out.join("summary.json"), &summary)?;
+    let page = output::html::render(run, &written, &other);
+    output::html::write_dashboard(&out.join("index.html"), &page)?;
+    Ok(())
+}
+
+/// Warnings about parameters that are allowed but probably not meant.
+pub fn warn_params(params: &Params, dataset: &Dataset, quiet: bool) {
+    if quiet {
+        return;
+    }
+    let d = params.pit_date;
+    if !(d.month() == 1 && d.day() >= 22) {
+        eprintln!(
+            "hmis: note: PIT night {d} is not in the last ten days of January (HUD's rule); counting that night anyway"
+        );
+    }
+    let latest = dataset.exports.iter().filter_map(|e| e.export_end).max();
+    if let Some(l) = latest
+        && params.start > l
+    {
+        eprintln!(
+            "hmis: warning: the period starts {} after every export ends ({l}): expect empty reports",
+            params.start
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn default_period_is_the_last_full_month_the_data_covers() {
+        // Cron on the 1st with exports ending yesterday: the month just ended.
+        assert_eq!(
+            default_period(d("2026-11-01"), Some(d("2026-10-31"))),
+            (d("2026-10-01"), d("2026-10-31"))
+        );
+        // Mid-month run, no export end dates: last full month before today.
+        assert_eq!(
+            default_period(d("2026-03-15"), None),
+            (d("2026-02-01"), d("2026-02-28"))
+        );
+        // Old exports: their last full month.
+        assert_eq!(
+            default_period(d("2026-11-26"), Some(d("2025-09-30"))),
+            (d("2025-09-01"), d("2025-09-30"))
+        );
+        assert_eq!(
+            default_period(d("2026-11-26"), Some(d("2025-09-15"))),
+            (d("2025-08-01"), d("2025-08-31"))
+        );
+        // January: December of the year before.
+        assert_eq!(
+            default_period(d("2026-01-05"), None),
+            (d("2025-12-01"), d("2025-12-31"))
+        );
+    }
+
+    #[test]
+    fn last_wednesdays() {
+        assert_eq!(last_wednesday_of_january(2025), d("2025-01-29"));
+        assert_eq!(last_wednesday_of_january(2026), d("2026-01-28"));
+        assert_eq!(last_wednesday_of_january(2020), d("2020-01-29"));
+        assert_eq!(last_wednesday_of_january(2024), d("2024-01-31"));
+    }
+}

@@ -1,0 +1,743 @@
+//! Building [`Facts`] from the ingest tables and the crosswalk: the one place that reads
+//! HMIS CSV columns for reports.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::dedup::{Crosswalk, Person};
+use crate::hmis::codes::{ProjectType, disability, record_type, relationship, stage, yes_no};
+use crate::ingest::table::{NULL_DATE, NULL_DATETIME, NULL_INT};
+use crate::ingest::{Dataset, Export, StrColumn, Table};
+
+use super::chronic::{self, ChInputs, ChStatus};
+use super::household::AgeClass;
+use super::person::{PersonFacts, RACE_COLUMNS};
+use super::{
+    Condition, Day, DvRecord, Enrollment, Facts, Household, Inventory, Organization, Project,
+};
+
+/// Which enrollments the facts keep.
+#[derive(Debug, Clone, Default)]
+pub struct FactOptions {
+    /// Keep only enrollments whose household's EnrollmentCoC (the head of household's,
+    /// where HMIS collects it) is this CoC code; inventory likewise by Inventory.CoCCode.
+    pub coc: Option<String>,
+}
+
+/// Nullable column readers: an absent column reads as null.
+struct Ints<'a>(Option<&'a [i32]>);
+impl Ints<'_> {
+    fn get(&self, i: usize) -> i32 {
+        self.0.map_or(NULL_INT, |c| c[i])
+    }
+}
+struct Dates<'a>(Option<&'a [i32]>);
+impl Dates<'_> {
+    fn get(&self, i: usize) -> Option<Day> {
+        self.0.map(|c| c[i]).filter(|&d| d != NULL_DATE)
+    }
+}
+struct Strs<'a>(Option<&'a StrColumn>);
+impl<'a> Strs<'a> {
+    fn get(&self, i: usize) -> &'a str {
+        self.0.map_or("", |c| c.get(i))
+    }
+}
+fn ints<'a>(t: &'a Table, c: &str) -> Ints<'a> {
+    Ints(t.int_col(c))
+}
+fn dates<'a>(t: &'a Table, c: &str) -> Dates<'a> {
+    Dates(t.date_col(c))
+}
+fn strs<'a>(t: &'a Table, c: &str) -> Strs<'a> {
+    Strs(t.str_col(c))
+}
+
+/// Builds the facts. Deterministic: the result does not depend on the order of exports or
+/// rows, or on the number of threads.
+pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
+    let mut facts = Facts::default();
+    let project_index = projects(dataset, &mut facts);
+    facts.inventory = inventory(dataset, &project_index, opts);
+    facts.persons = persons(dataset, cw);
+
+    let types: Vec<Option<ProjectType>> = facts.projects.iter().map(|p| p.project_type).collect();
+    let parts: Vec<ExportPart> = dataset
+        .exports
+        .par_iter()
+        .enumerate()
+        .map(|(e, ex)| export_part(e, ex, cw, (&project_index[e], &types), opts))
+        .collect();
+
+    // Global order of enrollments: (person, entry, ExportID, EnrollmentID).
+    let mut order: Vec<(u32, u32)> = Vec::new();
+    for (e, p) in parts.iter().enumerate() {
+        facts.counts.enrollments += p.rows as u64;
+        facts.counts.enrollments_without_client += p.without_client;
+        facts.counts.enrollments_without_project += p.without_project;
+        facts.counts.enrollments_other_coc += p.other_coc;
+        order.extend((0..p.enrollments.len() as u32).map(|i| (e as u32, i)));
+    }
+    order.par_sort_unstable_by(|a, b| {
+        let (ea, eb) = (&parts[a.0 as usize], &parts[b.0 as usize]);
+        let (ra, rb) = (&ea.enrollments[a.1 as usize], &eb.enrollments[b.1 as usize]);
+        (ra.person, ra.entry, a.0)
+            .cmp(&(rb.person, rb.entry, b.0))
+            .then_with(|| ea.id(ra.row).cmp(eb.id(rb.row)))
+    });
+    let mut global: Vec<Vec<u32>> = parts
+        .iter()
+        .map(|p| vec![u32::MAX; p.enrollments.len()])
+        .collect();
+    for (g, &(e, i)) in order.iter().enumerate() {
+        global[e as usize][i as usize] = g as u32;
+    }
+
+    // Households: per export, local index + offset.
+    let mut hh_offset = Vec::with_capacity(parts.len());
+    let mut total_hh = 0u32;
+    for p in &parts {
+        hh_offset.push(total_hh);
+        total_hh += p.households;
+    }
+    facts.households = (0..parts.len())
+        .flat_map(|e| {
+            (0..parts[e].households).map(move |_| Household {
+                export: e as u32,
+                members: Vec::new(),
+            })
+        })
+        .collect();
+
+    // Child records grouped by global enrollment.
+    let mut services: Vec<(u32, Day)> = Vec::new();
+    let mut conditions: Vec<(u32, Condition)> = Vec::new();
+    let mut dv: Vec<(u32, DvRecord)> = Vec::new();
+    for (e, p) in parts.iter().enumerate() {
+        services.extend(p.services.iter().map(|&(i, d)| (global[e][i as usize], d)));
+        conditions.extend(
+            p.conditions
+                .iter()
+                .map(|&(i, c)| (global[e][i as usize], c)),
+        );
+        dv.extend(p.dv.iter().map(|&(i, r)| (global[e][i as usize], r)));
+    }
+    services.par_sort_unstable();
+    services.dedup();
+    conditions.par_sort_unstable_by(|a, b| {
+        (a.0, a.1.date, a.1.kind, a.1.response, a.1.indefinite).cmp(&(
+            b.0,
+            b.1.date,
+            b.1.kind,
+            b.1.response,
+            b.1.indefinite,
+        ))
+    });
+    dv.par_sort_unstable_by(|a, b| {
+        (a.0, a.1.date, a.1.survivor, a.1.currently_fleeing).cmp(&(
+            b.0,
+            b.1.date,
+            b.1.survivor,
+            b.1.currently_fleeing,
+        ))
+    });
+    let n = order.len();
+    let svc_ranges = ranges(n, services.iter().map(|s| s.0));
+    let cond_ranges = ranges(n, conditions.iter().map(|s| s.0));
+    let dv_ranges = ranges(n, dv.iter().map(|s| s.0));
+    facts.service_days = services.into_iter().map(|s| s.1).collect();
+    facts.conditions = conditions.into_iter().map(|s| s.1).collect();
+    facts.dv = dv.into_iter().map(|s| s.1).collect();
+
+    facts.enrollments = order
+        .iter()
+        .enumerate()
+        .map(|(g, &(e, i))| {
+            let r = &parts[e as usize].enrollments[i as usize];
+            let household = hh_offset[e as usize] + r.household;
+            Enrollment {
+                person: r.person,
+                project: r.project,
+                household,
+                relationship: r.relationship,
+                entry: r.entry,
+                exit: r.exit,
+                move_in: r.move_in,
+                destination: r.destination,
+                ch: r.ch,
+                ch_at_start: ChStatus::Missing,
+                services: svc_ranges[g],
+                conditions: cond_ranges[g],
+                dv: dv_ranges[g],
+            }
+        })
+        .collect();
+    for (g, en) in facts.enrollments.iter().enumerate() {
+        facts.households[en.household as usize]
+            .members
+            .push(g as u32);
+    }
+
+    // Person -> enrollments.
+    let persons = facts.persons.len();
+    let mut starts = vec![0u32; persons + 1];
+    for en in &facts.enrollments {
+        starts[en.person as usize + 1] += 1;
+    }
+    for p in 0..persons {
+        starts[p + 1] += starts[p];
+    }
+    facts.person_enrollments = starts;
+
+    household_ch_at_start(&mut facts);
+    facts
+}
+
+/// Ranges into a vector of records sorted by enrollment, one per enrollment.
+fn ranges(n: usize, keys: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
+    let mut counts = vec![0u32; n + 1];
+    for k in keys {
+        counts[k as usize + 1] += 1;
+    }
+    for i in 0..n {
+        counts[i + 1] += counts[i];
+    }
+    (0..n).map(|i| (counts[i], counts[i + 1])).collect()
+}
+
+/// Organizations and projects of every export; returns, per export, ProjectID -> project.
+fn projects(dataset: &Dataset, facts: &mut Facts) -> Vec<HashMap<String, u32>> {
+    let mut index = Vec::new();
+    for (e, ex) in dataset.exports.iter().enumerate() {
+        let t = ex.table("Organization");
+        let (ids, names) = (strs(t, "OrganizationID"), strs(t, "OrganizationName"));
+        let mut orgs: HashMap<String, u32> = HashMap::new();
+        for i in 0..t.len() {
+            orgs.entry(ids.get(i).to_string()).or_insert_with(|| {
+                facts.organizations.push(Organization {
+                    export: e as u32,
+                    id: ids.get(i).to_string(),
+                    name: names.get(i).to_string(),
+                });
+                (facts.organizations.len() - 1) as u32
+            });
+        }
+        let t = ex.table("Project");
+        let (ids, names, org) = (
+            strs(t, "ProjectID"),
+            strs(t, "ProjectName"),
+            strs(t, "OrganizationID"),
+        );
+        let (ptype, cont) = (ints(t, "ProjectType"), ints(t, "ContinuumProject"));
+        let mut projects = HashMap::new();
+        for i in 0..t.len() {
+            let o = match orgs.get(org.get(i)) {
+                Some(&o) => o,
+                None => {
+                    // A project whose organization is missing (rejected upstream): keep the
+                    // project under a placeholder so its clients still count.
+                    facts.organizations.push(Organization {
+                        export: e as u32,
+                        id: org.get(i).to_string(),
+                        name: format!("Organization {}", org.get(i)),
+                    });
+                    let o = (facts.organizations.len() - 1) as u32;
+                    orgs.insert(org.get(i).to_string(), o);
+                    o
+                }
+            };
+            projects.entry(ids.get(i).to_string()).or_insert_with(|| {
+                facts.projects.push(Project {
+                    export: e as u32,
+                    id: ids.get(i).to_string(),
+                    name: names.get(i).to_string(),
+                    organization: o,
+                    project_type: ProjectType::from_code(ptype.get(i)),
+                    continuum: cont.get(i) == yes_no::YES,
+                });
+                (facts.projects.len() - 1) as u32
+            });
+        }
+        index.push(projects);
+    }
+    index
+}
+
+fn inventory(
+    dataset: &Dataset,
+    project_index: &[HashMap<String, u32>],
+    opts: &FactOptions,
+) -> Vec<Inventory> {
+    let mut out = Vec::new();
+    for (e, ex) in dataset.exports.iter().enumerate() {
+        let t = ex.table("Inventory");
+        let (pid, coc) = (strs(t, "ProjectID"), strs(t, "CoCCode"));
+        let (hh, units, beds) = (
+            ints(t, "HouseholdType"),
+            ints(t, "UnitInventory"),
+            ints(t, "BedInventory"),
+        );
+        let (start, end) = (dates(t, "InventoryStartDate"), dates(t, "InventoryEndDate"));
+        for i in 0..t.len() {
+            let Some(&project) = project_index[e].get(pid.get(i)) else {
+                continue;
+            };
+            if opts.coc.as_deref().is_some_and(|c| c != coc.get(i)) {
+                continue;
+            }
+            out.push(Inventory {
+                project,
+                household_type: hh.get(i),
+                units: u32::try_from(units.get(i)).unwrap_or(0),
+                beds: u32::try_from(beds.get(i)).unwrap_or(0),
+                start: start.get(i),
+                end: end.get(i),
+            });
+        }
+    }
+    out
+}
+
+/// The demographics of each person, resolved across the person's client records: for each
+/// element, the record with the most informative value (a full birth date over a partial
+/// one, a known answer over "doesn't know", "doesn't know" over nothing), then the most
+/// recently updated, then the smallest (ExportID, PersonalID).
+fn persons(dataset: &Dataset, cw: &Crosswalk) -> Vec<PersonFacts> {
+    #[derive(Clone, Copy)]
+    struct Pick {
+        rank: u8,
+        updated: i64,
+        export: u32,
+        row: u32,
+    }
+    let better = |a: &Pick, b: &Option<Pick>| -> bool {
+        let Some(b) = b else { return true };
+        match (a.rank, a.updated).cmp(&(b.rank, b.updated)) {
+            Ordering::Greater => true,
+            Ordering::Less => false,
+            Ordering::Equal => {
+                let pid = |p: &Pick| {
+                    dataset.exports[p.export as usize]
+                        .table("Client")
+                        .str_col("PersonalID")
+                        .map_or("", |c| c.get(p.row as usize))
+                };
+                (a.export, pid(a)) < (b.export, pid(b))
+            }
+        }
+    };
+    let n = cw.persons();
+    let mut dob: Vec<Option<Pick>> = vec![None; n];
+    let mut sex: Vec<Option<Pick>> = vec![None; n];
+    let mut race: Vec<Option<Pick>> = vec![None; n];
+    let mut vet: Vec<Option<Pick>> = vec![None; n];
+    let mut records = vec![0u32; n];
+    for (e, ex) in dataset.exports.iter().enumerate() {
+        let t = ex.table("Client");
+        let Some(pids) = t.str_col("PersonalID") else {
+            continue;
+        };
+        let (d, dq) = (dates(t, "DOB"), ints(t, "DOBDataQuality"));
+        let (s, v, rn) = (
+            ints(t, "Sex"),
+            ints(t, "VeteranStatus"),
+            ints(t, "RaceNone"),
+        );
+        let races: Vec<Ints> = RACE_COLUMNS.iter().map(|c| ints(t, c)).collect();
+        let updated = t.datetime_col("DateUpdated");
+        for i in 0..t.len() {
+            let Some(p) = cw.person(e, pids.get(i)) else {
+                continue;
+            };
+            let p = p as usize;
+            records[p] += 1;
+            let pick = |rank: u8| Pick {
+                rank,
+                updated: updated.map_or(NULL_DATETIME, |u| u[i]),
+                export: e as u32,
+                row: i as u32,
+            };
+            if d.get(i).is_some() {
+                let rank = match dq.get(i) {
+                    1 => 3,
+                    2 => 2,
+                    _ => 1,
+                };
+                let c = pick(rank);
+                if better(&c, &dob[p]) {
+                    dob[p] = Some(c);
+                }
+            }
+            let known_rank = |code: i32| match code {
+                0 | 1 => 2,
+                NULL_INT => 0,
+                _ => 1,
+            };
+            let c = pick(known_rank(s.get(i)));
+            if better(&c, &sex[p]) {
+                sex[p] = Some(c);
+            }
+            let c = pick(known_rank(v.get(i)));
+            if better(&c, &vet[p]) {
+                vet[p] = Some(c);
+            }
+            let any_race = races.iter().any(|r| r.get(i) == yes_no::YES);
+            let rank = if any_race {
+                2
+            } else if matches!(rn.get(i), 8 | 9) {
+                1
+            } else {
+                0
+            };
+            let c = pick(rank);
+            if better(&c, &race[p]) {
+                race[p] = Some(c);
+            }
+        }
+    }
+    let read = |pick: &Option<Pick>, f: &dyn Fn(&Table, usize) -> i32| -> i32 {
+        pick.map_or(NULL_INT, |p| {
+            f(
+                dataset.exports[p.export as usize].table("Client"),
+                p.row as usize,
+            )
+        })
+    };
+    (0..n)
+        .map(|p| {
+            let dob = dob[p].and_then(|pk| {
+                dates(dataset.exports[pk.export as usize].table("Client"), "DOB")
+                    .get(pk.row as usize)
+            });
+            let race_bits = race[p].map_or(0u8, |pk| {
+                let t = dataset.exports[pk.export as usize].table("Client");
+                RACE_COLUMNS.iter().enumerate().fold(0u8, |acc, (b, c)| {
+                    if ints(t, c).get(pk.row as usize) == yes_no::YES {
+                        acc | (1 << b)
+                    } else {
+                        acc
+                    }
+                })
+            });
+            PersonFacts {
+                dob,
+                sex: read(&sex[p], &|t, i| ints(t, "Sex").get(i)),
+                race: race_bits,
+                race_none: if race_bits == 0 {
+                    read(&race[p], &|t, i| ints(t, "RaceNone").get(i))
+                } else {
+                    NULL_INT
+                },
+                veteran: read(&vet[p], &|t, i| ints(t, "VeteranStatus").get(i)),
+                records: records[p],
+            }
+        })
+        .collect()
+}
+
+/// An enrollment as read from one export, before the global ordering.
+struct RawEnrollment {
+    row: u32,
+    person: Person,
+    project: u32,
+    household: u32,
+    relationship: i32,
+    entry: Day,
+    exit: Option<Day>,
+    move_in: Option<Day>,
+    destination: i32,
+    ch: ChInputs,
+}
+
+struct ExportPart<'a> {
+    enrollment_ids: Option<&'a StrColumn>,
+    rows: usize,
+    enrollments: Vec<RawEnrollment>,
+    households: u32,
+    services: Vec<(u32, Day)>,
+    conditions: Vec<(u32, Condition)>,
+    dv: Vec<(u32, DvRecord)>,
+    without_client: u64,
+    without_project: u64,
+    other_coc: u64,
+}
+
+impl ExportPart<'_> {
+    fn id(&self, row: u32) -> &str {
+        self.enrollment_ids.map_or("", |c| c.get(row as usize))
+    }
+}
+
+fn export_part<'a>(
+    e: usize,
+    ex: &'a Export,
+    cw: &Crosswalk,
+    (projects, types): (&HashMap<String, u32>, &[Option<ProjectType>]),
+    opts: &FactOptions,
+) -> ExportPart<'a> {
+    let t = ex.table("Enrollment");
+    let ids = t.str_col("EnrollmentID");
+    let (pid, proj, hid, coc) = (
+        strs(t, "PersonalID"),
+        strs(t, "ProjectID"),
+        strs(t, "HouseholdID"),
+        strs(t, "EnrollmentCoC"),
+    );
+    let rel = ints(t, "RelationshipToHoH");
+    let (entry, move_in, to_street) = (
+        dates(t, "EntryDate"),
+        dates(t, "MoveInDate"),
+        dates(t, "DateToStreetESSH"),
+    );
+    let (ls, los, prev, times, months, dc) = (
+        ints(t, "LivingSituation"),
+        ints(t, "LOSUnderThreshold"),
+        ints(t, "PreviousStreetESSH"),
+        ints(t, "TimesHomelessPastThreeYears"),
+        ints(t, "MonthsHomelessPastThreeYears"),
+        ints(t, "DisablingCondition"),
+    );
+    let mut part = ExportPart {
+        enrollment_ids: ids,
+        rows: t.len(),
+        enrollments: Vec::with_capacity(t.len()),
+        households: 0,
+        services: Vec::new(),
+        conditions: Vec::new(),
+        dv: Vec::new(),
+        without_client: 0,
+        without_project: 0,
+        other_coc: 0,
+    };
+
+    // The household's CoC is its head's EnrollmentCoC (HMIS collects it for the head only).
+    let mut households: HashMap<&str, u32> = HashMap::new();
+    let mut hh_coc: Vec<&str> = Vec::new();
+    let mut row_hh = Vec::with_capacity(t.len());
+    for i in 0..t.len() {
+        // An empty HouseholdID (invalid) makes a household of its own.
+        let key = hid.get(i);
+        let h = if key.is_empty() {
+            hh_coc.push("");
+            (hh_coc.len() - 1) as u32
+        } else {
+            *households.entry(key).or_insert_with(|| {
+                hh_coc.push("");
+                (hh_coc.len() - 1) as u32
+            })
+        };
+        if rel.get(i) == relationship::SELF_HOH && hh_coc[h as usize].is_empty() {
+            hh_coc[h as usize] = coc.get(i);
+        }
+        row_hh.push(h);
+    }
+    part.households = hh_coc.len() as u32;
+
+    let mut local: HashMap<&str, u32> = HashMap::with_capacity(t.len());
+    for i in 0..t.len() {
+        let Some(person) = cw.person(e, pid.get(i)) else {
+            part.without_client += 1;
+            continue;
+        };
+        let Some(&project) = projects.get(proj.get(i)) else {
+            part.without_project += 1;
+            continue;
+        };
+        let Some(entry_day) = entry.get(i) else {
+            continue;
+        };
+        if let Some(want) = &opts.coc {
+            let h = hh_coc[row_hh[i] as usize];
+            let c = if h.is_empty() { coc.get(i) } else { h };
+            if c != want {
+                part.other_coc += 1;
+                continue;
+            }
+        }
+        if let Some(ids) = ids {
+            local.insert(ids.get(i), part.enrollments.len() as u32);
+        }
+        part.enrollments.push(RawEnrollment {
+            row: i as u32,
+            person,
+            project,
+            household: row_hh[i],
+            relationship: rel.get(i),
+            entry: entry_day,
+            exit: None,
+            move_in: move_in.get(i),
+            destination: NULL_INT,
+            ch: ChInputs {
+                project_type: types[project as usize],
+                entry: entry_day,
+                disabling_condition: dc.get(i),
+                disabled_by_records: false,
+                living_situation: ls.get(i),
+                los_under_threshold: los.get(i),
+                previous_street_essh: prev.get(i),
+                date_to_street: to_street.get(i),
+                times_homeless: times.get(i),
+                months_homeless: months.get(i),
+            },
+        });
+    }
+
+    let t = ex.table("Exit");
+    let (eid, xd, dest) = (
+        strs(t, "EnrollmentID"),
+        dates(t, "ExitDate"),
+        ints(t, "Destination"),
+    );
+    for i in 0..t.len() {
+        if let Some(&k) = local.get(eid.get(i)) {
+            let r = &mut part.enrollments[k as usize];
+            r.exit = xd.get(i);
+            r.destination = dest.get(i);
+        }
+    }
+
+    let t = ex.table("Services");
+    let (eid, dp, rt) = (
+        strs(t, "EnrollmentID"),
+        dates(t, "DateProvided"),
+        ints(t, "RecordType"),
+    );
+    for i in 0..t.len() {
+        if rt.get(i) != record_type::BED_NIGHT {
+            continue;
+        }
+        if let (Some(&k), Some(d)) = (local.get(eid.get(i)), dp.get(i)) {
+            part.services.push((k, d));
+        }
+    }
+    // Street outreach contacts (for the point-in-time chronic status of SO enrollments).
+    let t = ex.table("CurrentLivingSituation");
+    let (eid, dd) = (strs(t, "EnrollmentID"), dates(t, "InformationDate"));
+    for i in 0..t.len() {
+        if let (Some(&k), Some(d)) = (local.get(eid.get(i)), dd.get(i)) {
+            part.services.push((k, d));
+        }
+    }
+
+    let t = ex.table("Disabilities");
+    let (eid, dd) = (strs(t, "EnrollmentID"), dates(t, "InformationDate"));
+    let (ty, resp, ind, st) = (
+        ints(t, "DisabilityType"),
+        ints(t, "DisabilityResponse"),
+        ints(t, "IndefiniteAndImpairs"),
+        ints(t, "DataCollectionStage"),
+    );
+    for i in 0..t.len() {
+        let Some(&k) = local.get(eid.get(i)) else {
+            continue;
+        };
+        let (kind, response, indefinite) = (ty.get(i), resp.get(i), ind.get(i));
+        if st.get(i) == stage::PROJECT_START && disables(kind, response, indefinite) {
+            part.enrollments[k as usize].ch.disabled_by_records = true;
+        }
+        if matches!(
+            kind,
+            disability::HIV_AIDS | disability::MENTAL_HEALTH | disability::SUBSTANCE_USE
+        ) && let Some(date) = dd.get(i)
+        {
+            part.conditions.push((
+                k,
+                Condition {
+                    date,
+                    kind,
+                    response,
+                    indefinite,
+                },
+            ));
+        }
+    }
+
+    let t = ex.table("HealthAndDV");
+    let (eid, dd) = (strs(t, "EnrollmentID"), dates(t, "InformationDate"));
+    let (sv, cf) = (
+        ints(t, "DomesticViolenceSurvivor"),
+        ints(t, "CurrentlyFleeing"),
+    );
+    for i in 0..t.len() {
+        if let (Some(&k), Some(date)) = (local.get(eid.get(i)), dd.get(i)) {
+            part.dv.push((
+                k,
+                DvRecord {
+                    date,
+                    survivor: sv.get(i),
+                    currently_fleeing: cf.get(i),
+                },
+            ));
+        }
+    }
+    part
+}
+
+/// A disability record that establishes a disabling condition (chronic.md step A).
+fn disables(kind: i32, response: i32, indefinite: i32) -> bool {
+    let yes = match kind {
+        disability::SUBSTANCE_USE => matches!(response, 1..=3),
+        _ => response == yes_no::YES,
+    };
+    match kind {
+        disability::DEVELOPMENTAL | disability::HIV_AIDS => yes,
+        disability::PHYSICAL
+        | disability::CHRONIC_HEALTH
+        | disability::MENTAL_HEALTH
+        | disability::SUBSTANCE_USE => yes && indefinite == yes_no::YES,
+        _ => false,
+    }
+}
+
+/// Chronic status at project start with the household rule (chronic.md §5).
+fn household_ch_at_start(facts: &mut Facts) {
+    let mut status: Vec<ChStatus> = facts
+        .enrollments
+        .iter()
+        .map(|e| chronic::at_start(&e.ch))
+        .collect();
+    for h in &facts.households {
+        let m = &h.members;
+        if m.is_empty() {
+            continue;
+        }
+        let en = |i: u32| &facts.enrollments[i as usize];
+        let hoh = m
+            .iter()
+            .copied()
+            .filter(|&i| en(i).relationship == relationship::SELF_HOH)
+            .min_by_key(|&i| (en(i).entry, i));
+        let start = hoh.map_or_else(
+            || m.iter().map(|&i| en(i).entry).min().unwrap_or(0),
+            |h| en(h).entry,
+        );
+        let any_yes = m
+            .iter()
+            .any(|&i| en(i).entry == start && status[i as usize] == ChStatus::Yes);
+        if any_yes {
+            for &i in m {
+                status[i as usize] = ChStatus::Yes;
+            }
+            continue;
+        }
+        let Some(hoh) = hoh else { continue };
+        let hoh_status = status[hoh as usize];
+        for &i in m {
+            let e = en(i);
+            let child =
+                AgeClass::of(facts.persons[e.person as usize].dob, e.entry) == AgeClass::Child;
+            let own = status[i as usize];
+            if child
+                && (matches!(hoh_status, ChStatus::DkPnta | ChStatus::Missing)
+                    || matches!(own, ChStatus::DkPnta | ChStatus::Missing))
+            {
+                status[i as usize] = hoh_status;
+            }
+        }
+    }
+    for (e, s) in facts.enrollments.iter_mut().zip(status) {
+        e.ch_at_start = s;
+    }
+}
