@@ -10,8 +10,9 @@ use crate::reports::{Cell, Chart, ChartKind, Table};
 use super::json::Written;
 use super::{OutputError, RunInfo, write_atomic};
 
-const PALETTE: [&str; 8] = [
+const PALETTE: [&str; 14] = [
     "#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#718096",
+    "#90cdf4", "#fbd38d", "#9ae6b4", "#e53e3e", "#4a5568", "#f6ad55",
 ];
 
 pub fn esc(s: &str) -> String {
@@ -74,8 +75,8 @@ fn data(c: &Chart, t: &Table) -> (Vec<String>, Vec<String>, Vec<Vec<f64>>) {
 
 /// Horizontal bars, stacked when there are several series.
 fn svg_bars(cats: &[String], names: &[String], vals: &[Vec<f64>]) -> String {
-    let label_w = 250.0;
-    let bar_w = 300.0;
+    let label_w = 300.0;
+    let bar_w = 250.0;
     let row_h = 24.0;
     let legend_h = if names.len() > 1 { 24.0 } else { 0.0 };
     let h = legend_h + row_h * cats.len() as f64 + 8.0;
@@ -108,7 +109,7 @@ fn svg_bars(cats: &[String], names: &[String], vals: &[Vec<f64>]) -> String {
             label_w - 8.0,
             y + 16.0,
             esc(cat),
-            esc(&short(cat, 38))
+            esc(&short(cat, 46))
         );
         let mut x = label_w;
         for (i, series) in vals.iter().enumerate() {

@@ -320,6 +320,9 @@ const SEX_ROWS: [(&str, Option<i32>); 3] = [
         None,
     ),
 ];
+const PERSONS_AC: &str = "Persons in households with at least one adult and one child";
+const PERSONS_AO: &str = "Persons in households without children";
+const PERSONS_CO: &str = "Persons in households with only children";
 const RACE_UNKNOWN: &str = "Race and ethnicity not recorded (resolve before HDX entry)";
 
 /// Builds one HDX table from its households.
@@ -478,11 +481,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
         "Sheltered persons by household type",
         &ALL_COLUMNS,
     );
-    for (label, hh) in [
-        (HouseholdType::AdultChild.label(), &ac),
-        (HouseholdType::AdultsOnly.label(), &ao),
-        (HouseholdType::ChildrenOnly.label(), &co),
-    ] {
+    for (label, hh) in [(PERSONS_AC, &ac), (PERSONS_AO, &ao), (PERSONS_CO, &co)] {
         let ps = b.persons(hh);
         b.row(label, ps.iter().map(|p| p.shelter).collect::<Vec<_>>());
     }
@@ -712,11 +711,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
             summary,
             "Sheltered persons by shelter type and household type",
             ChartKind::StackedColumn,
-            &[
-                HouseholdType::AdultChild.label(),
-                HouseholdType::AdultsOnly.label(),
-                HouseholdType::ChildrenOnly.label(),
-            ],
+            &[PERSONS_AC, PERSONS_AO, PERSONS_CO],
             &["Emergency", "Transitional", "Safe Haven"],
         ),
         chart(
