@@ -229,14 +229,13 @@ mod tests {
     #[test]
     fn a_year_on_the_street_before_entry_is_chronic() {
         let mut i = es("2024-06-01");
+        i.date_to_street = Some(day("2023-06-03"));
+        assert_eq!(at_start(&i), ChStatus::No, "364 days (2024 is a leap year)");
         i.date_to_street = Some(day("2023-06-02"));
-        assert_eq!(at_start(&i), ChStatus::No, "364 days");
-        i.date_to_street = Some(day("2023-06-01"));
-        assert_eq!(
-            at_start(&i),
-            ChStatus::Yes,
-            "366 days (2024 is a leap year)"
-        );
+        assert_eq!(at_start(&i), ChStatus::Yes, "365 days");
+        // A date after entry counts from entry.
+        i.date_to_street = Some(day("2024-07-01"));
+        assert_eq!(at_start(&i), ChStatus::No);
     }
 
     #[test]
@@ -260,17 +259,27 @@ mod tests {
     fn night_by_night_counts_bed_nights_not_calendar_days() {
         let mut i = es("2024-01-01");
         i.project_type = Some(ProjectType::EsNbn);
-        let nights: Vec<Day> = (0..10).map(|k| day("2024-01-01") + k * 30).collect();
+        // Bed nights on the 10th and 15th of January..September 2024: 18 nights in 9
+        // calendar months.
+        let nights: Vec<Day> = (1..=9)
+            .flat_map(|m| [10, 15].map(|d| day(&format!("2024-{m:02}-{d:02}"))))
+            .collect();
         let at = AtDate {
             date: day("2025-01-29"),
             services: &nights,
         };
-        // 10 bed nights over a year: not 365 days; times = 2 -> No.
+        // 18 bed nights over a year are not 365 days; times = 2 -> No.
         assert_eq!(at_date(&i, at), ChStatus::No);
-        // Four times, 103 months + 10 distinct months with a bed night = 13 -> Yes.
+        // Four times: 3 months before entry + 9 months with a bed night = 12 -> Yes.
         i.times_homeless = 4;
         assert_eq!(at_date(&i, at), ChStatus::Yes);
         assert_eq!(at_start(&i), ChStatus::No, "3 months at entry");
+        // On 2024-08-31 only 8 months had a bed night: 11 -> No.
+        let earlier = AtDate {
+            date: day("2024-08-31"),
+            services: &nights,
+        };
+        assert_eq!(at_date(&i, earlier), ChStatus::No);
     }
 
     #[test]
