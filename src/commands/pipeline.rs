@@ -130,13 +130,22 @@ pub fn load(exports: &[PathBuf]) -> Result<Ingest, CommandError> {
 }
 
 pub fn facts(ingest: &Ingest, identity: &Identity, params: &Params) -> Facts {
-    facts::build(
+    let f = facts::build(
         &ingest.dataset,
         &identity.crosswalk,
         &FactOptions {
             coc: params.coc.clone(),
         },
-    )
+    );
+    if let Some(coc) = &params.coc
+        && f.enrollments.is_empty()
+        && f.counts.enrollments_other_coc > 0
+    {
+        eprintln!(
+            "hmis: warning: no enrollment is in CoC {coc} (EnrollmentCoC): the reports are empty"
+        );
+    }
+    f
 }
 
 /// Runs the reports asked for, in the order given.

@@ -763,7 +763,6 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     ];
 
     let about = vec![
-        ("PIT night".to_string(), params.pit_date.to_string()),
         (
             "Who is counted".to_string(),
             "Persons in continuum emergency shelter (entry-exit, or night-by-night with a bed night on the date), transitional housing or safe haven projects whose stay covers the night: EntryDate <= night and ExitDate empty or after the night (someone exiting on the PIT date did not stay that night). Persons housed by a permanent housing project that night (moved in, not exited) are not counted.".to_string(),
@@ -777,7 +776,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
         ),
         (
             "Ages and household types".to_string(),
-            "Age on the PIT night. Household type from the ages of the household members present that night; a household is counted once (its members present that night).".to_string(),
+            "Age on the PIT night. Household type from the ages of the household members present that night. A household (HouseholdID) is counted once, with its members present that night; a household whose head is not present that night (a data error validation reports) still counts as a household.".to_string(),
         ),
         (
             "Chronically homeless".to_string(),
