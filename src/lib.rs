@@ -7,8 +7,8 @@
 // Columnar code walks several parallel columns by row index.
 #![allow(clippy::needless_range_loop)]
 
-pub mod hmis;
 pub mod dedup;
+pub mod hmis;
 pub mod ingest;
 pub mod output;
 pub mod synth;

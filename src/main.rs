@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Validate(a) => commands::validate::run(a),
+        Command::Dedup(a) => commands::dedup::run(a),
         Command::Synth(a) => commands::synth::run(a),
     };
     match result {
