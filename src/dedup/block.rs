@@ -33,18 +33,36 @@ pub struct Candidates {
     /// Blocks skipped for exceeding `max_block`, and the record slots they held.
     pub oversized_blocks: usize,
     pub oversized_slots: u64,
+    /// Pairs compared per blocking key (by name).
+    pub compared_by_key: std::collections::BTreeMap<&'static str, u64>,
     /// Comparison vectors of every compared pair (only when asked, for training).
     pub patterns: Option<Patterns>,
 }
 
+/// Names of the blocking keys by tag (the tag is the top byte of a key, so a pair sharing
+/// several keys is compared in the block of the lowest tag).
+pub const KEY_NAMES: [&str; 12] = [
+    "",
+    "ssn",
+    "ssn_last4+birth_year",
+    "ssn_first5+birth_year",
+    "dob+initials",
+    "dob+last_soundex",
+    "dob+first_name",
+    "name_soundex+day_month",
+    "first_name+last_name",
+    "ssn_last4+initials",
+    "ssn_first5+initials",
+    "last_soundex+first_initial+day_month",
+];
+
 fn key(tag: u8, parts: &[&[u8]]) -> u64 {
     let mut f = Fnv::default();
-    f.write(&[tag]);
     for p in parts {
         f.write(p);
         f.write(&[0x1f]);
     }
-    f.0
+    (f.0 >> 8) | ((tag as u64) << 56)
 }
 
 /// The blocking keys of a record (unsorted, may repeat).
@@ -101,10 +119,6 @@ pub fn keys(r: &Record, out: &mut Vec<u64>) {
         if !r.first.is_empty() {
             identities(&mut |id| out.push(key(6, &[&dob, id])));
         }
-        // Birth date and sex alone: meets records whose names are missing.
-        if r.sex >= 0 {
-            out.push(key(12, &[&dob, &[r.sex as u8]]));
-        }
     }
     if has_names {
         let (a, b) = (soundex(&r.first), soundex(&r.last));
@@ -141,6 +155,7 @@ fn first_common(a: &[u64], b: &[u64]) -> Option<u64> {
 struct Acc {
     pairs: Vec<Scored>,
     compared: u64,
+    by_tag: [u64; 12],
     patterns: Option<Patterns>,
 }
 
@@ -150,6 +165,7 @@ pub fn candidates(
     records: &[Record],
     comparer: &Comparer,
     max_block: usize,
+    max_name_block: usize,
     keep: f32,
     train: bool,
 ) -> Candidates {
@@ -175,7 +191,12 @@ pub fn candidates(
             e += 1;
         }
         let n = e - s;
-        if n > max_block {
+        let cap = if kv[s].0 >> 56 == 8 {
+            max_name_block
+        } else {
+            max_block
+        };
+        if n > cap {
             out.oversized_blocks += 1;
             out.oversized_slots += n as u64;
         } else if n >= 2 {
@@ -242,6 +263,7 @@ pub fn candidates(
                             &records[hi as usize],
                         );
                         acc.compared += 1;
+                        acc.by_tag[(bkey >> 56) as usize % 12] += 1;
                         if let Some(p) = acc.patterns.as_mut() {
                             *p.entry(cmp.levels).or_default() += 1;
                         }
@@ -255,6 +277,9 @@ pub fn candidates(
         )
         .reduce(Acc::default, |mut a, mut b| {
             a.compared += b.compared;
+            for t in 0..12 {
+                a.by_tag[t] += b.by_tag[t];
+            }
             a.pairs.append(&mut b.pairs);
             a.patterns = match (a.patterns.take(), b.patterns.take()) {
                 (Some(mut x), Some(y)) => {
@@ -268,6 +293,11 @@ pub fn candidates(
             a
         });
     out.compared = acc.compared;
+    for (t, &n) in acc.by_tag.iter().enumerate() {
+        if n > 0 {
+            out.compared_by_key.insert(KEY_NAMES[t], n);
+        }
+    }
     out.pairs = acc.pairs;
     out.pairs.par_sort_unstable_by_key(|p| (p.a, p.b));
     out.patterns = acc.patterns;

@@ -333,3 +333,85 @@ pub fn evidence(c: &Comparison) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::normalize::{first_name, last_name, ssn};
+
+    fn rec(first: &str, last: &str, ssn_raw: &str, dob: (i32, u8, u8), rules: &Rules) -> Record {
+        let (f, groups) = first_name(first, rules);
+        let (l, parts) = last_name(last, rules);
+        let (s, kind) = ssn(ssn_raw, if ssn_raw.contains('X') { 2 } else { 1 }, rules);
+        Record {
+            export: 0,
+            row: 0,
+            source: 0,
+            group: 0,
+            first: f,
+            first_groups: groups,
+            last: l,
+            last_parts: parts,
+            ssn: s,
+            ssn_kind: kind,
+            dob,
+            dob_approx: false,
+            sex: 1,
+            race: 0,
+            veteran: -1,
+        }
+    }
+
+    fn cmp(a: &Record, b: &Record, rules: &Rules) -> Comparison {
+        let tf = [NameWeights {
+            first: rules.weights[FIRST][0],
+            last: rules.weights[LAST][0],
+        }; 2];
+        Comparer { rules, tf: &tf }.compare(0, 1, a, b)
+    }
+
+    #[test]
+    fn graded_levels_and_evidence() {
+        let r = Rules::builtin();
+        let a = rec("Robert", "Garcia-Lopez", "234567890", (1980, 3, 4), &r);
+        let b = rec("Bob", "Garcia", "234567809", (1980, 4, 3), &r);
+        let c = cmp(&a, &b, &r);
+        assert_eq!(
+            evidence(&c),
+            "ssn=typo;dob=transposed;first=nickname;last=part;sex=agree;race=missing;veteran=missing"
+        );
+        assert!(c.score >= r.file.thresholds.accept as f32, "{}", c.score);
+        // Swapped first and last names agree crosswise.
+        let d = rec("Garcia", "Robert", "", (1980, 3, 4), &r);
+        let e = rec("Robert", "Garcia", "", (1980, 3, 4), &r);
+        let c = cmp(&d, &e, &r);
+        assert!(c.swapped, "{}", evidence(&c));
+        assert_eq!(c.levels[FIRST], lv::EXACT);
+        // Partial SSN: only the digits given are compared.
+        let f = rec("Ann", "Lee", "XXXXX7890", (0, 0, 0), &r);
+        assert_eq!(cmp(&a, &f, &r).levels[SSN], lv::SSN_PARTIAL);
+        let g = rec("Ann", "Lee", "XXXXX7891", (0, 0, 0), &r);
+        assert_eq!(cmp(&a, &g, &r).levels[SSN], lv::SSN_DISAGREE);
+        // Different valid SSNs and birth dates count strongly against.
+        let h = rec("Robert", "Garcia-Lopez", "345678901", (1975, 8, 9), &r);
+        assert!(cmp(&a, &h, &r).score < r.file.thresholds.review as f32);
+    }
+
+    #[test]
+    fn twins_are_flagged_not_scored_together() {
+        let r = Rules::builtin();
+        // Same last name and birth date, different first names, consecutive SSNs.
+        let a = rec("Jacob", "Miller", "234567890", (2001, 5, 6), &r);
+        let b = rec("Ethan", "Miller", "234567891", (2001, 5, 6), &r);
+        assert!(cmp(&a, &b, &r).twin);
+        // Without SSNs too.
+        let a = rec("Jacob", "Miller", "", (2001, 5, 6), &r);
+        let b = rec("Ethan", "Miller", "", (2001, 5, 6), &r);
+        assert!(cmp(&a, &b, &r).twin);
+        // The same person with a nickname is not a twin.
+        let c = rec("Jake", "Miller", "", (2001, 5, 6), &r);
+        let d = rec("Jacob", "Miller", "", (2001, 5, 6), &r);
+        let x = cmp(&c, &d, &r);
+        assert!(!x.twin, "{}", evidence(&x));
+    }
+}

@@ -90,6 +90,9 @@ pub struct Summary {
     /// Persons by the number of client records they hold.
     pub clusters_by_size: BTreeMap<usize, usize>,
     pub pairs_compared: u64,
+    /// Pairs compared per blocking key (a pair sharing several keys counts once, under the
+    /// first).
+    pub pairs_compared_by_key: BTreeMap<String, u64>,
     pub blocks_compared: usize,
     pub blocks_skipped_oversized: usize,
     pub review_pairs: usize,
@@ -119,8 +122,10 @@ pub struct LinkCounts {
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct RulesSummary {
     pub origin: String,
+    /// The thresholds as applied (after the shift for the number of records).
     pub accept: f64,
     pub review: f64,
+    pub threshold_shift: f64,
     pub max_block: usize,
     pub trained: bool,
 }
@@ -166,6 +171,10 @@ fn name_weights(records: &[Record], rules: &Rules) -> Vec<NameWeights> {
         .collect()
 }
 
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
 fn ms(t: Instant) -> u64 {
     t.elapsed().as_millis() as u64
 }
@@ -177,6 +186,10 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
     let mut t = Instant::now();
     let records = normalize::records(dataset, &rules);
     summary.timings_ms.insert("normalize".into(), ms(t));
+    let shift = rules.file.thresholds.shift(records.len());
+    let given = rules.file.thresholds.clone();
+    rules.file.thresholds.accept += shift;
+    rules.file.thresholds.review += shift;
 
     if options.train {
         t = Instant::now();
@@ -191,6 +204,7 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
             &records,
             &comparer,
             rules.file.blocking.max_block,
+            rules.file.blocking.max_name_block,
             f32::INFINITY,
             true,
         );
@@ -222,6 +236,7 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
         &records,
         &comparer,
         rules.file.blocking.max_block,
+        rules.file.blocking.max_name_block,
         rules.file.thresholds.review as f32,
         false,
     );
@@ -307,6 +322,11 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
         }
     }
     summary.pairs_compared = cands.compared;
+    summary.pairs_compared_by_key = cands
+        .compared_by_key
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
     summary.blocks_compared = cands.blocks;
     summary.blocks_skipped_oversized = cands.oversized_blocks;
     summary.review_pairs = clustering.review.len();
@@ -323,11 +343,14 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
     }
     summary.rules = RulesSummary {
         origin: rules.origin.clone(),
-        accept: rules.file.thresholds.accept,
-        review: rules.file.thresholds.review,
+        accept: round2(rules.file.thresholds.accept),
+        review: round2(rules.file.thresholds.review),
+        threshold_shift: round2(shift),
         max_block: rules.file.blocking.max_block,
         trained: options.train,
     };
+    // The rules handed back (and written by --train) carry the thresholds as given.
+    rules.file.thresholds = given;
     Dedup {
         records,
         clustering,

@@ -58,12 +58,27 @@ pub struct Level {
 pub struct Thresholds {
     pub accept: f64,
     pub review: f64,
+    /// The number of client records the thresholds are set for; with more (fewer) records
+    /// both thresholds rise (fall) by log2(records / reference_records). 0 = fixed.
+    pub reference_records: u64,
+}
+
+impl Thresholds {
+    /// The shift for a community of `records` client records.
+    pub fn shift(&self, records: usize) -> f64 {
+        if self.reference_records == 0 || records == 0 {
+            0.0
+        } else {
+            (records as f64 / self.reference_records as f64).log2()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Blocking {
     pub max_block: usize,
+    pub max_name_block: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -118,6 +133,10 @@ pub struct Rules {
     pub nickname_groups: HashMap<String, Vec<u32>>,
     /// Where the rules came from (for summary.json).
     pub origin: String,
+    /// The placeholder and nickname files read (None = built in), for writing fitted rules
+    /// that still find them.
+    pub placeholders_path: Option<PathBuf>,
+    pub nicknames_path: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -160,9 +179,18 @@ impl Rules {
         };
         let text = read(path)?;
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        Rules::parse(&text, &path.display().to_string(), |name| {
+        let mut rules = Rules::parse(&text, &path.display().to_string(), |name| {
             read(&dir.join(name))
-        })
+        })?;
+        let resolve = |name: &Option<String>| {
+            name.as_ref().map(|n| {
+                let p = dir.join(n);
+                std::fs::canonicalize(&p).unwrap_or(p)
+            })
+        };
+        rules.placeholders_path = resolve(&rules.file.placeholders);
+        rules.nicknames_path = resolve(&rules.file.nicknames);
+        Ok(rules)
     }
 
     fn parse(
@@ -212,8 +240,10 @@ impl Rules {
         if t.review.is_nan() || t.accept.is_nan() || t.review > t.accept {
             return Err(bad("thresholds: review must not exceed accept".into()));
         }
-        if file.blocking.max_block < 2 {
-            return Err(bad("blocking.max_block must be at least 2".into()));
+        if file.blocking.max_block < 2 || file.blocking.max_name_block < 2 {
+            return Err(bad(
+                "blocking.max_block and max_name_block must be at least 2".into(),
+            ));
         }
         let s = &file.similarity;
         if !(0.0 < s.jw_mid && s.jw_mid <= s.jw_high && s.jw_high < 1.0) {
@@ -275,6 +305,8 @@ impl Rules {
             weights,
             file,
             origin: origin.to_string(),
+            placeholders_path: None,
+            nicknames_path: None,
         })
     }
 
@@ -301,18 +333,21 @@ impl Rules {
             s.push_str(&format!("# {line}\n"));
         }
         s.push('\n');
-        if let Some(p) = &f.placeholders {
-            s.push_str(&format!("placeholders = {:?}\n", p));
+        // The files actually read, as full paths (none = the built-in ones).
+        if let Some(p) = &self.placeholders_path {
+            s.push_str(&format!("placeholders = {:?}\n", p.display().to_string()));
         }
-        if let Some(p) = &f.nicknames {
-            s.push_str(&format!("nicknames = {:?}\n", p));
+        if let Some(p) = &self.nicknames_path {
+            s.push_str(&format!("nicknames = {:?}\n", p.display().to_string()));
         }
         s.push_str(&format!(
-            "\n[thresholds]\naccept = {:?}\nreview = {:?}\n\n[blocking]\nmax_block = {}\n\n\
+            "\n[thresholds]\naccept = {:?}\nreview = {:?}\nreference_records = {}\n\n[blocking]\nmax_block = {}\nmax_name_block = {}\n\n\
              [similarity]\njw_high = {:?}\njw_mid = {:?}\n\n[term_frequency]\nenabled = {}\nmin_u = {:?}\n",
             f.thresholds.accept,
             f.thresholds.review,
+            f.thresholds.reference_records,
             f.blocking.max_block,
+            f.blocking.max_name_block,
             f.similarity.jw_high,
             f.similarity.jw_mid,
             f.term_frequency.enabled,
