@@ -43,6 +43,9 @@ pub struct Comparison {
     /// Looks like twins or siblings (same family name, close birth dates, first names not
     /// clearly the same, SSNs not equal): never linked by score, only by review.
     pub twin: bool,
+    /// The records' households hold another person already linked across them (the
+    /// household bonus is included in `score`).
+    pub household: bool,
 }
 
 /// Weights of exact first/last name agreement for one record's names (term frequency).
@@ -142,6 +145,7 @@ impl Comparer<'_> {
             jw: [names.2, names.3],
             swapped: names.5,
             twin,
+            household: false,
         }
     }
 }
@@ -327,6 +331,9 @@ pub fn evidence(c: &Comparison) -> String {
     }
     if c.swapped {
         s.push_str(";names=swapped");
+    }
+    if c.household {
+        s.push_str(";household=linked");
     }
     if c.twin {
         s.push_str(";twin_guard");

@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod compare;
 pub mod crosswalk;
 pub mod evaluate;
+pub mod household;
 pub mod inputs;
 pub mod normalize;
 pub mod rules;
@@ -96,6 +97,9 @@ pub struct Summary {
     pub blocks_compared: usize,
     pub blocks_skipped_oversized: usize,
     pub review_pairs: usize,
+    /// Pairs scored again with the household bonus (members of households that already share
+    /// a linked person).
+    pub household_pairs: usize,
     pub guard_refusals: u64,
     pub twins_kept_apart: u64,
     /// Per ExportID: client records that another record of the same export duplicates.
@@ -260,8 +264,51 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
         }
     }
     summary.overrides_applied = overrides.len();
-    let clustering = cluster::cluster(&records, &cands.pairs, &overrides, &comparer);
+    let mut pairs = cands.pairs;
+    let mut boosted: std::collections::HashSet<(u32, u32)> = Default::default();
+    let mut clustering = cluster::cluster(&records, &pairs, &overrides, &comparer);
     summary.timings_ms.insert("cluster".into(), ms(t));
+
+    let hh = &rules.file.household;
+    if hh.bonus > 0.0 {
+        t = Instant::now();
+        let households = household::households(dataset, &records);
+        // New links can connect more households: repeat until nothing changes (at most 3).
+        let mut boosted_total = 0;
+        for _ in 0..3 {
+            let extra = household::bonus_pairs(
+                &records,
+                &households,
+                &clustering.cluster,
+                &comparer,
+                hh.bonus as f32,
+                hh.max_size,
+            );
+            let new: Vec<block::Scored> = extra
+                .into_iter()
+                .filter(|p| p.cmp.score >= rules.file.thresholds.review as f32)
+                .filter(|p| !boosted.contains(&(p.a, p.b)))
+                .collect();
+            if new.is_empty() {
+                break;
+            }
+            boosted_total += new.len();
+            for p in &new {
+                boosted.insert((p.a, p.b));
+            }
+            // Household pairs replace the same pairs scored without the bonus.
+            pairs.retain(|p| !boosted.contains(&(p.a, p.b)) || p.cmp.household);
+            pairs.extend(new);
+            pairs.sort_unstable_by_key(|p| (p.a, p.b));
+            let before = clustering.links.len();
+            clustering = cluster::cluster(&records, &pairs, &overrides, &comparer);
+            if clustering.links.len() == before {
+                break;
+            }
+        }
+        summary.household_pairs = boosted_total;
+        summary.timings_ms.insert("household".into(), ms(t));
+    }
 
     t = Instant::now();
     let (ids, previous) = assign_ids(

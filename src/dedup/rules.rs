@@ -95,6 +95,13 @@ pub struct TermFrequency {
     pub min_u: f64,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Household {
+    pub bonus: f64,
+    pub max_size: usize,
+}
+
 /// `match.toml` as written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +112,7 @@ pub struct MatchFile {
     pub blocking: Blocking,
     pub similarity: Similarity,
     pub term_frequency: TermFrequency,
+    pub household: Household,
     pub fields: BTreeMap<String, BTreeMap<String, Level>>,
 }
 
@@ -342,7 +350,7 @@ impl Rules {
         }
         s.push_str(&format!(
             "\n[thresholds]\naccept = {:?}\nreview = {:?}\nreference_records = {}\n\n[blocking]\nmax_block = {}\nmax_name_block = {}\n\n\
-             [similarity]\njw_high = {:?}\njw_mid = {:?}\n\n[term_frequency]\nenabled = {}\nmin_u = {:?}\n",
+             [similarity]\njw_high = {:?}\njw_mid = {:?}\n\n[term_frequency]\nenabled = {}\nmin_u = {:?}\n\n[household]\nbonus = {:?}\nmax_size = {}\n",
             f.thresholds.accept,
             f.thresholds.review,
             f.thresholds.reference_records,
@@ -351,7 +359,9 @@ impl Rules {
             f.similarity.jw_high,
             f.similarity.jw_mid,
             f.term_frequency.enabled,
-            f.term_frequency.min_u
+            f.term_frequency.min_u,
+            f.household.bonus,
+            f.household.max_size
         ));
         for (fi, field) in FIELDS.iter().enumerate() {
             s.push_str(&format!("\n[fields.{field}]\n"));
