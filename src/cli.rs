@@ -36,6 +36,10 @@ pub enum Command {
     /// (rows read = used + rejected + deleted, per export and file).
     #[command(after_help = AFTER_HELP)]
     Validate(ValidateArgs),
+    /// Find each person's records across and within agencies: writes crosswalk.csv,
+    /// links.csv, review.csv (personal data, owner-only) and summary.json.
+    #[command(after_help = DEDUP_HELP)]
+    Dedup(DedupArgs),
     /// Write a synthetic community of agency exports (FY2026) with a ground-truth file.
     Synth(SynthArgs),
 }
@@ -51,6 +55,49 @@ pub struct ValidateArgs {
     /// Treat any error (a rejected row) as a rejected input: exit code 3.
     #[arg(long)]
     pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub const DEDUP_HELP: &str = "\
+Records of one source system (exports with the same Export.SourceID) that share a PersonalID
+are one person. All other pairs are found by fuzzy matching on names, SSN, birth date, sex,
+race and veteran status with the rules in rules/match.toml (built in; pass an edited copy with
+--rules). review.csv holds names, SSNs and birth dates side by side: it is created owner-only.
+Fill its decision column (match / no-match) and pass it back with --overrides.
+
+Exit codes: 0 ok, 1 runtime failure, 2 usage error (including a bad rules, overrides,
+previous or truth file), 3 input rejected (an unusable export).";
+
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// Exports to read (folders, zips, or drop folders of them).
+    #[arg(required = true, value_name = "EXPORT")]
+    pub exports: Vec<PathBuf>,
+    /// Folder for crosswalk.csv, links.csv, review.csv, summary.json (and validation.csv,
+    /// ingest.csv).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// Matching rules (a match.toml; the placeholder and nickname files it names are read
+    /// beside it). Default: the built-in rules/.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Administrator decisions: CSV with ExportID_a,PersonalID_a,ExportID_b,PersonalID_b,
+    /// decision (match or no-match); a filled-in review.csv works.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
+    /// Last run's crosswalk.csv: known persons keep their UnduplicatedID.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Ground truth (ExportID,PersonalID,PersonKey, as `hmis synth` writes in truth.csv):
+    /// prints pairwise precision, recall and F1.
+    #[arg(long, value_name = "FILE")]
+    pub truth: Option<PathBuf>,
+    /// Re-estimate the m and u probabilities from this data (EM) and write the fitted rules
+    /// to DIR/match.fitted.toml; this run uses them.
+    #[arg(long)]
+    pub train: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Run(a) => commands::run::run(a),
         Command::Report(a) => commands::report::run(a),
         Command::Validate(a) => commands::validate::run(a),
+        Command::Dedup(a) => commands::dedup::run(a),
         Command::Synth(a) => commands::synth::run(a),
     };
     match result {

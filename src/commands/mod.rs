@@ -1,5 +1,6 @@
 //! One file per command; each returns the process exit code.
 
+pub mod dedup;
 pub mod pipeline;
 pub mod report;
 pub mod run;
@@ -48,5 +49,17 @@ impl From<crate::ingest::IngestError> for CommandError {
 impl From<crate::output::OutputError> for CommandError {
     fn from(e: crate::output::OutputError) -> Self {
         CommandError::new(Exit::Failure, format!("cannot write {e}"))
+    }
+}
+
+impl From<crate::dedup::RulesError> for CommandError {
+    fn from(e: crate::dedup::RulesError) -> Self {
+        CommandError::new(Exit::Usage, format!("rules: {e}"))
+    }
+}
+
+impl From<crate::dedup::InputError> for CommandError {
+    fn from(e: crate::dedup::InputError) -> Self {
+        CommandError::new(Exit::Usage, e)
     }
 }

@@ -1,6 +1,528 @@
 //! Dedup: find the records of one person across and within agencies and give every client
 //! record an UnduplicatedID (the [`Crosswalk`]).
+//!
+//! normalize (records, placeholders -> missing) -> block (keys, pairs compared in parallel)
+//! -> compare (levels, Fellegi-Sunter score) -> cluster (union-find with guards) -> IDs
+//! (content-derived, kept from `--previous`) -> evaluation against `--truth`.
 
+pub mod block;
+pub mod cluster;
+pub mod compare;
 pub mod crosswalk;
+pub mod evaluate;
+pub mod household;
+pub mod inputs;
+pub mod normalize;
+pub mod rules;
+pub mod train;
 
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::ingest::Dataset;
+pub use cluster::{Clustering, Link, LinkKind, ReviewPair};
 pub use crosswalk::{Crosswalk, Person};
+pub use inputs::{InputError, Override};
+pub use normalize::Record;
+pub use rules::{Rules, RulesError};
+
+use compare::{Comparer, NameWeights};
+use inputs::Resolver;
+
+/// What the matcher is given besides the data.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub overrides: Vec<Override>,
+    /// Last run's crosswalk rows: (ExportID, PersonalID, UnduplicatedID).
+    pub previous: Option<Vec<(String, String, String)>>,
+    /// Ground truth rows: (ExportID, PersonalID, PersonKey).
+    pub truth: Option<Vec<(String, String, String)>>,
+    /// Re-estimate m and u from the data (EM) before matching.
+    pub train: bool,
+}
+
+/// Everything a dedup run produced.
+pub struct Dedup {
+    pub records: Vec<Record>,
+    pub clustering: Clustering,
+    pub crosswalk: Crosswalk,
+    /// UnduplicatedID per record.
+    pub ids: Vec<String>,
+    pub summary: Summary,
+    /// The rules used (fitted ones after `--train`).
+    pub rules: Rules,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PreviousIds {
+    /// Persons that kept an UnduplicatedID from the previous crosswalk.
+    pub kept: usize,
+    /// Persons given a new UnduplicatedID.
+    pub new: usize,
+    /// Known persons now found to be one: the ID kept and the IDs merged into it.
+    pub merges: Vec<Merge>,
+    /// A known person now found to be several: the ID and the new IDs split from it.
+    pub splits: Vec<Split>,
+    /// Previous rows whose record is not in this run.
+    pub rows_not_found: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Merge {
+    pub kept: String,
+    pub merged: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Split {
+    pub kept: String,
+    pub split_off: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Summary {
+    pub source_client_records: usize,
+    pub unduplicated_persons: usize,
+    pub exports: usize,
+    pub source_systems: usize,
+    pub links: LinkCounts,
+    /// Persons by the number of client records they hold.
+    pub clusters_by_size: BTreeMap<usize, usize>,
+    pub pairs_compared: u64,
+    /// Pairs compared per blocking key (a pair sharing several keys counts once, under the
+    /// first).
+    pub pairs_compared_by_key: BTreeMap<String, u64>,
+    pub blocks_compared: usize,
+    pub blocks_skipped_oversized: usize,
+    pub review_pairs: usize,
+    /// Pairs scored again with the household bonus (members of households that already share
+    /// a linked person).
+    pub household_pairs: usize,
+    pub guard_refusals: u64,
+    pub twins_kept_apart: u64,
+    /// Per ExportID: client records that another record of the same export duplicates.
+    pub duplicates_within_export: BTreeMap<String, usize>,
+    pub overrides_applied: usize,
+    pub overrides_unresolved: usize,
+    pub previous: Option<PreviousIds>,
+    pub training: Option<train::Training>,
+    pub truth: Option<evaluate::Quality>,
+    pub rules: RulesSummary,
+    /// Wall time per phase in milliseconds: the only part of this file that changes from run
+    /// to run on the same input.
+    pub timings_ms: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct LinkCounts {
+    pub total: usize,
+    pub same_personal_id: usize,
+    pub scored: usize,
+    pub overrides: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RulesSummary {
+    pub origin: String,
+    /// The thresholds as applied (after the shift for the number of records).
+    pub accept: f64,
+    pub review: f64,
+    pub threshold_shift: f64,
+    pub max_block: usize,
+    pub trained: bool,
+}
+
+/// The PersonalID of a record.
+pub fn personal_id<'a>(dataset: &'a Dataset, r: &Record) -> &'a str {
+    dataset.exports[r.export as usize]
+        .table("Client")
+        .str_col("PersonalID")
+        .map(|c| c.get(r.row as usize))
+        .unwrap_or("")
+}
+
+/// Exact-name weights per record: log2(m / u) with u the name's share of records (never
+/// below `min_u`), or the level's own weight when term frequencies are off.
+fn name_weights(records: &[Record], rules: &Rules) -> Vec<NameWeights> {
+    let w = &rules.weights;
+    let lv = &rules.levels;
+    let tf = &rules.file.term_frequency;
+    if !tf.enabled {
+        return vec![
+            NameWeights {
+                first: w[rules::FIRST][0],
+                last: w[rules::LAST][0],
+            };
+            records.len()
+        ];
+    }
+    let mut first: HashMap<&str, u32> = HashMap::new();
+    let mut last: HashMap<&str, u32> = HashMap::new();
+    for r in records {
+        *first.entry(r.first.as_str()).or_default() += 1;
+        *last.entry(r.last.as_str()).or_default() += 1;
+    }
+    let n = records.len().max(1) as f64;
+    let weight = |m: f64, count: u32| ((m / (count as f64 / n).max(tf.min_u)).log2()) as f32;
+    records
+        .iter()
+        .map(|r| NameWeights {
+            first: weight(lv[rules::FIRST][0].m, first[r.first.as_str()]),
+            last: weight(lv[rules::LAST][0].m, last[r.last.as_str()]),
+        })
+        .collect()
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn ms(t: Instant) -> u64 {
+    t.elapsed().as_millis() as u64
+}
+
+/// Runs the matcher over every client record of the dataset.
+pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup {
+    let mut rules = rules.clone();
+    let mut summary = Summary::default();
+    let mut t = Instant::now();
+    let records = normalize::records(dataset, &rules);
+    summary.timings_ms.insert("normalize".into(), ms(t));
+    let shift = rules.file.thresholds.shift(records.len());
+    let given = rules.file.thresholds.clone();
+    rules.file.thresholds.accept += shift;
+    rules.file.thresholds.review += shift;
+
+    if options.train {
+        t = Instant::now();
+        let tf = name_weights(&records, &rules);
+        let comparer = Comparer {
+            rules: &rules,
+            tf: &tf,
+        };
+        let samples = 2_000_000u64;
+        let u = train::estimate_u(&records, &comparer, samples);
+        let c = block::candidates(
+            &records,
+            &comparer,
+            rules.file.blocking.max_block,
+            rules.file.blocking.max_name_block,
+            f32::INFINITY,
+            true,
+        );
+        let patterns = c.patterns.unwrap_or_default();
+        let (levels, iterations, share) = train::fit_m(
+            &patterns,
+            &rules.levels,
+            &u,
+            rules.file.thresholds.accept,
+            20,
+        );
+        rules.set_levels(levels);
+        summary.training = Some(train::Training {
+            random_pairs: samples,
+            blocked_pairs: c.compared,
+            iterations,
+            match_share: share,
+        });
+        summary.timings_ms.insert("train".into(), ms(t));
+    }
+
+    t = Instant::now();
+    let tf = name_weights(&records, &rules);
+    let comparer = Comparer {
+        rules: &rules,
+        tf: &tf,
+    };
+    let cands = block::candidates(
+        &records,
+        &comparer,
+        rules.file.blocking.max_block,
+        rules.file.blocking.max_name_block,
+        rules.file.thresholds.review as f32,
+        false,
+    );
+    summary.timings_ms.insert("block_and_compare".into(), ms(t));
+
+    t = Instant::now();
+    let pid = |r: &Record| personal_id(dataset, r);
+    let export_id = |r: &Record| dataset.exports[r.export as usize].export_id.as_str();
+    let resolver = Resolver::new(
+        records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (export_id(r), pid(r), i as u32, r.group)),
+    );
+    let mut overrides = Vec::new();
+    for o in &options.overrides {
+        match (resolver.find(&o.a.0, &o.a.1), resolver.find(&o.b.0, &o.b.1)) {
+            (Some(a), Some(b)) if a != b => overrides.push((a, b, o.is_match)),
+            (Some(_), Some(_)) => {}
+            _ => summary.overrides_unresolved += 1,
+        }
+    }
+    summary.overrides_applied = overrides.len();
+    let mut pairs = cands.pairs;
+    let mut boosted: std::collections::HashSet<(u32, u32)> = Default::default();
+    let mut clustering = cluster::cluster(&records, &pairs, &overrides, &comparer);
+    summary.timings_ms.insert("cluster".into(), ms(t));
+
+    let hh = &rules.file.household;
+    if hh.bonus > 0.0 {
+        t = Instant::now();
+        let households = household::households(dataset, &records);
+        // New links can connect more households: repeat until nothing changes (at most 3).
+        let mut boosted_total = 0;
+        for _ in 0..3 {
+            let extra = household::bonus_pairs(
+                &records,
+                &households,
+                &clustering.cluster,
+                &comparer,
+                hh.bonus as f32,
+                hh.max_size,
+            );
+            let new: Vec<block::Scored> = extra
+                .into_iter()
+                .filter(|p| p.cmp.score >= rules.file.thresholds.review as f32)
+                .filter(|p| !boosted.contains(&(p.a, p.b)))
+                .collect();
+            if new.is_empty() {
+                break;
+            }
+            boosted_total += new.len();
+            for p in &new {
+                boosted.insert((p.a, p.b));
+            }
+            // Household pairs replace the same pairs scored without the bonus.
+            pairs.retain(|p| !boosted.contains(&(p.a, p.b)) || p.cmp.household);
+            pairs.extend(new);
+            pairs.sort_unstable_by_key(|p| (p.a, p.b));
+            let before = clustering.links.len();
+            clustering = cluster::cluster(&records, &pairs, &overrides, &comparer);
+            if clustering.links.len() == before {
+                break;
+            }
+        }
+        summary.household_pairs = boosted_total;
+        summary.timings_ms.insert("household".into(), ms(t));
+    }
+
+    t = Instant::now();
+    let (ids, previous) = assign_ids(
+        dataset,
+        &records,
+        &clustering.cluster,
+        options.previous.as_deref(),
+    );
+    summary.previous = previous;
+    let crosswalk = Crosswalk::from_assignments(
+        dataset.exports.len(),
+        records
+            .iter()
+            .zip(&ids)
+            .map(|(r, id)| (r.export as usize, pid(r), id.as_str())),
+    );
+    summary.timings_ms.insert("assign_ids".into(), ms(t));
+
+    summary.source_client_records = records.len();
+    summary.unduplicated_persons = crosswalk.persons();
+    summary.exports = dataset.exports.len();
+    summary.source_systems = records
+        .iter()
+        .map(|r| r.source)
+        .max()
+        .map_or(0, |m| m as usize + 1);
+    for l in &clustering.links {
+        summary.links.total += 1;
+        match l.kind {
+            LinkKind::Hard => summary.links.same_personal_id += 1,
+            LinkKind::Override => summary.links.overrides += 1,
+            LinkKind::Score(_) => summary.links.scored += 1,
+        }
+    }
+    let mut sizes: HashMap<u32, usize> = HashMap::new();
+    for &c in &clustering.cluster {
+        *sizes.entry(c).or_default() += 1;
+    }
+    for s in sizes.values() {
+        *summary.clusters_by_size.entry(*s).or_default() += 1;
+    }
+    // Within-export duplicates: records beyond the first of each (export, person).
+    let mut seen: HashMap<(u32, u32), usize> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        *seen.entry((r.export, clustering.cluster[i])).or_default() += 1;
+    }
+    for ex in &dataset.exports {
+        summary
+            .duplicates_within_export
+            .insert(ex.export_id.clone(), 0);
+    }
+    for ((e, _), n) in seen {
+        if n > 1 {
+            *summary
+                .duplicates_within_export
+                .entry(dataset.exports[e as usize].export_id.clone())
+                .or_default() += n - 1;
+        }
+    }
+    summary.pairs_compared = cands.compared;
+    summary.pairs_compared_by_key = cands
+        .compared_by_key
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
+    summary.blocks_compared = cands.blocks;
+    summary.blocks_skipped_oversized = cands.oversized_blocks;
+    summary.review_pairs = clustering.review.len();
+    summary.guard_refusals = clustering.guard_refusals;
+    summary.twins_kept_apart = clustering.twins_kept_apart;
+    if let Some(truth) = &options.truth {
+        summary.truth = Some(evaluate::quality(
+            truth,
+            records
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (export_id(r), pid(r), clustering.cluster[i])),
+        ));
+    }
+    summary.rules = RulesSummary {
+        origin: rules.origin.clone(),
+        accept: round2(rules.file.thresholds.accept),
+        review: round2(rules.file.thresholds.review),
+        threshold_shift: round2(shift),
+        max_block: rules.file.blocking.max_block,
+        trained: options.train,
+    };
+    // The rules handed back (and written by --train) carry the thresholds as given.
+    rules.file.thresholds = given;
+    Dedup {
+        records,
+        clustering,
+        crosswalk,
+        ids,
+        summary,
+        rules,
+    }
+}
+
+/// UnduplicatedIDs per record: derived from each cluster's content, or kept from the
+/// previous crosswalk for known persons.
+fn assign_ids(
+    dataset: &Dataset,
+    records: &[Record],
+    cluster: &[u32],
+    previous: Option<&[(String, String, String)]>,
+) -> (Vec<String>, Option<PreviousIds>) {
+    let n = records.len();
+    let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for i in 0..n {
+        members.entry(cluster[i]).or_default().push(i as u32);
+    }
+    let fresh = |c: u32| -> String {
+        let m = &members[&c];
+        let keys: Vec<(&str, &str)> = m
+            .iter()
+            .map(|&i| {
+                let r = &records[i as usize];
+                (
+                    dataset.exports[r.export as usize].source_id.as_str(),
+                    personal_id(dataset, r),
+                )
+            })
+            .collect();
+        crosswalk::person_id(&keys)
+    };
+    let mut id_of: HashMap<u32, String> = HashMap::new();
+    let Some(prev) = previous else {
+        let ids = (0..n).map(|i| {
+            let c = cluster[i];
+            id_of.entry(c).or_insert_with(|| fresh(c)).clone()
+        });
+        return (ids.collect(), None);
+    };
+
+    let mut report = PreviousIds::default();
+    let resolver = Resolver::new(records.iter().enumerate().map(|(i, r)| {
+        (
+            dataset.exports[r.export as usize].export_id.as_str(),
+            personal_id(dataset, r),
+            i as u32,
+            r.group,
+        )
+    }));
+    // Previous ID claimed by each cluster, with how many of its records carry it.
+    let mut claims: BTreeMap<u32, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (e, p, id) in prev {
+        match resolver.find(e, p) {
+            Some(i) => {
+                *claims
+                    .entry(cluster[i as usize])
+                    .or_default()
+                    .entry(id.as_str())
+                    .or_default() += 1
+            }
+            None => report.rows_not_found += 1,
+        }
+    }
+    // Split: an ID claimed by several clusters stays with the one holding most of its
+    // records (ties: the smallest cluster).
+    let mut owner: BTreeMap<&str, (usize, u32)> = BTreeMap::new();
+    for (&c, ids) in &claims {
+        for (&id, &k) in ids {
+            let e = owner.entry(id).or_insert((k, c));
+            if k > e.0 || (k == e.0 && c < e.1) {
+                *e = (k, c);
+            }
+        }
+    }
+    let mut split_off: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (&c, ids) in &claims {
+        // The IDs this cluster owns; more than one = a merge.
+        let mut owned: Vec<(&str, usize)> = ids
+            .iter()
+            .filter(|(id, _)| owner[*id].1 == c)
+            .map(|(&id, &k)| (id, k))
+            .collect();
+        for (&id, _) in ids.iter().filter(|(id, _)| owner[*id].1 != c) {
+            split_off.entry(id).or_default().push(c);
+        }
+        owned.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        if let Some(&(kept, _)) = owned.first() {
+            id_of.insert(c, kept.to_string());
+            if owned.len() > 1 {
+                report.merges.push(Merge {
+                    kept: kept.to_string(),
+                    merged: owned[1..].iter().map(|x| x.0.to_string()).collect(),
+                });
+            }
+        }
+    }
+    report.kept = id_of.len();
+    let taken: std::collections::HashSet<String> = id_of.values().cloned().collect();
+    let mut new_ids = 0;
+    for &c in members.keys() {
+        if let std::collections::hash_map::Entry::Vacant(v) = id_of.entry(c) {
+            let mut id = fresh(c);
+            // A new ID may not reuse one that still names another known person.
+            let mut k = 1;
+            while taken.contains(&id) {
+                id = format!("{}-{k}", fresh(c));
+                k += 1;
+            }
+            v.insert(id);
+            new_ids += 1;
+        }
+    }
+    report.new = new_ids;
+    for (id, clusters) in split_off {
+        report.splits.push(Split {
+            kept: id.to_string(),
+            split_off: clusters.iter().map(|c| id_of[c].clone()).collect(),
+        });
+    }
+    let ids = (0..n).map(|i| id_of[&cluster[i]].clone()).collect();
+    (ids, Some(report))
+}

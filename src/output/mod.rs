@@ -2,6 +2,7 @@
 //! into place, so a failed run never leaves a half-written file where a good one was.
 
 pub mod csv;
+pub mod dedup_files;
 pub mod html;
 pub mod ingest_files;
 pub mod json;
@@ -33,6 +34,36 @@ pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 ) -> Result<(), OutputError> {
+    write_atomic_with(path, false, write)
+}
+
+/// Like [`write_atomic`], for files holding personal data: created readable and writable by
+/// the owner only (mode 0600 on Unix), from the first byte.
+pub fn write_atomic_private(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<(), OutputError> {
+    write_atomic_with(path, true, write)
+}
+
+fn create(path: &Path, private: bool) -> io::Result<File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    o.open(path)
+}
+
+fn write_atomic_with(
+    path: &Path,
+    private: bool,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<(), OutputError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -44,7 +75,8 @@ pub fn write_atomic(
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut w = BufWriter::new(File::create(&tmp)?);
+        let _ = fs::remove_file(&tmp);
+        let mut w = BufWriter::new(create(&tmp, private)?);
         write(&mut w)?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;

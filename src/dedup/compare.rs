@@ -1,0 +1,424 @@
+//! Comparing two records field by field into graded agreement levels, and scoring them as a
+//! sum of Fellegi-Sunter log-likelihood weights.
+
+use strsim::jaro_winkler;
+
+use super::normalize::{Record, SsnKind};
+use super::rules::{DOB, FIRST, LAST, LEVELS, MISSING, RACE, Rules, SEX, SSN, VETERAN};
+
+/// Level numbers, as in [`LEVELS`].
+mod lv {
+    pub const EXACT: u8 = 0;
+    pub const SSN_TYPO: u8 = 1;
+    pub const SSN_PARTIAL: u8 = 2;
+    pub const SSN_DISAGREE: u8 = 3;
+    pub const DOB_TRANSPOSED: u8 = 1;
+    pub const DOB_YEAR_OFF: u8 = 2;
+    pub const DOB_PARTIAL: u8 = 3;
+    pub const DOB_APPROX: u8 = 4;
+    pub const DOB_DISAGREE: u8 = 5;
+    pub const FIRST_NICKNAME: u8 = 1;
+    pub const FIRST_INITIAL: u8 = 2;
+    pub const FIRST_JW_HIGH: u8 = 3;
+    pub const FIRST_JW_MID: u8 = 4;
+    pub const FIRST_DISAGREE: u8 = 5;
+    pub const LAST_PART: u8 = 1;
+    pub const LAST_JW_HIGH: u8 = 2;
+    pub const LAST_JW_MID: u8 = 3;
+    pub const LAST_DISAGREE: u8 = 4;
+    pub const AGREE: u8 = 0;
+    pub const DISAGREE: u8 = 1;
+}
+
+/// The comparison of two records.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Comparison {
+    /// Agreement level per field ([`MISSING`] when either side lacks it).
+    pub levels: [u8; 7],
+    pub score: f32,
+    /// Jaro-Winkler similarity of first and last names (for the evidence text).
+    pub jw: [f32; 2],
+    /// First and last names agreed crosswise (recorded swapped on one side).
+    pub swapped: bool,
+    /// Looks like twins or siblings (same family name, close birth dates, first names not
+    /// clearly the same, SSNs not equal): never linked by score, only by review.
+    pub twin: bool,
+    /// The records' households hold another person already linked across them (the
+    /// household bonus is included in `score`).
+    pub household: bool,
+}
+
+/// Weights of exact first/last name agreement for one record's names (term frequency).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NameWeights {
+    pub first: f32,
+    pub last: f32,
+}
+
+pub struct Comparer<'a> {
+    pub rules: &'a Rules,
+    /// Per record: exact-agreement weights of its first and last name.
+    pub tf: &'a [NameWeights],
+}
+
+impl Comparer<'_> {
+    pub fn compare(&self, ia: usize, ib: usize, a: &Record, b: &Record) -> Comparison {
+        let w = &self.rules.weights;
+        let sim = &self.rules.file.similarity;
+        let mut levels = [MISSING; 7];
+        levels[SSN] = ssn_level(a, b);
+        levels[DOB] = dob_level(a, b);
+
+        let tf = |i: usize| self.tf.get(i).copied().unwrap_or_default();
+        let (ta, tb) = (tf(ia), tf(ib));
+        // Names, straight and crosswise.
+        let (f_lv, f_jw) = first_level(&a.first, &b.first, a, b, sim.jw_high, sim.jw_mid);
+        let (l_lv, l_jw) = last_level(
+            &a.last,
+            &b.last,
+            &a.last_parts,
+            &b.last_parts,
+            sim.jw_high,
+            sim.jw_mid,
+        );
+        let name_w = |lv: u8, f: usize, exact: f32| -> f32 {
+            match lv {
+                MISSING => 0.0,
+                lv::EXACT => exact,
+                l => w[f][l as usize],
+            }
+        };
+        let straight =
+            name_w(f_lv, FIRST, ta.first.min(tb.first)) + name_w(l_lv, LAST, ta.last.min(tb.last));
+        let mut names = (f_lv, l_lv, f_jw, l_jw, straight, false);
+        let all_names =
+            !(a.first.is_empty() || a.last.is_empty() || b.first.is_empty() || b.last.is_empty());
+        let both_exact = f_lv == lv::EXACT && l_lv == lv::EXACT;
+        if all_names && !both_exact {
+            let (xf, xf_jw) = cross_level(&a.first, &b.last, FIRST, sim.jw_high, sim.jw_mid);
+            let (xl, xl_jw) = cross_level(&a.last, &b.first, LAST, sim.jw_high, sim.jw_mid);
+            let crossed =
+                name_w(xf, FIRST, ta.first.min(tb.last)) + name_w(xl, LAST, ta.last.min(tb.first));
+            // Only a clear crosswise agreement counts (both names at least jw_high).
+            let close = |l: u8, high: u8| l == lv::EXACT || l == high;
+            if crossed > straight + 1.0
+                && close(xf, lv::FIRST_JW_HIGH)
+                && close(xl, lv::LAST_JW_HIGH)
+            {
+                names = (xf, xl, xf_jw, xl_jw, crossed, true);
+            }
+        }
+        levels[FIRST] = names.0;
+        levels[LAST] = names.1;
+
+        levels[SEX] = known_pair(a.sex, b.sex);
+        levels[VETERAN] = known_pair(a.veteran, b.veteran);
+        levels[RACE] = if a.race == 0 || b.race == 0 {
+            MISSING
+        } else if a.race & b.race != 0 {
+            lv::AGREE
+        } else {
+            lv::DISAGREE
+        };
+
+        let mut score = names.4;
+        for f in [SSN, DOB, SEX, RACE, VETERAN] {
+            if levels[f] != MISSING {
+                score += w[f][levels[f] as usize];
+            }
+        }
+        // Twins and siblings: same family name and birth date (or one close to it), different
+        // first names (or only an initial, with an SSN that is close but not equal: twins
+        // often have consecutive SSNs), SSNs not equal.
+        let close_dob = matches!(
+            levels[DOB],
+            lv::EXACT | lv::DOB_TRANSPOSED | lv::DOB_YEAR_OFF
+        );
+        let family = !matches!(levels[LAST], lv::LAST_DISAGREE | MISSING);
+        let other_first = levels[FIRST] == lv::FIRST_DISAGREE
+            || (levels[FIRST] == lv::FIRST_INITIAL
+                && matches!(levels[SSN], lv::SSN_TYPO | lv::SSN_DISAGREE));
+        let twin = !names.5 && levels[SSN] != lv::EXACT && close_dob && family && other_first;
+        Comparison {
+            levels,
+            score,
+            jw: [names.2, names.3],
+            swapped: names.5,
+            twin,
+            household: false,
+        }
+    }
+}
+
+fn known_pair(a: i8, b: i8) -> u8 {
+    if a < 0 || b < 0 {
+        MISSING
+    } else if a == b {
+        lv::AGREE
+    } else {
+        lv::DISAGREE
+    }
+}
+
+fn ssn_level(a: &Record, b: &Record) -> u8 {
+    use SsnKind::*;
+    match (a.ssn_kind, b.ssn_kind) {
+        (Missing, _) | (_, Missing) => MISSING,
+        (Full, Full) => {
+            if a.ssn == b.ssn {
+                lv::EXACT
+            } else if one_edit(&a.ssn, &b.ssn) {
+                lv::SSN_TYPO
+            } else {
+                lv::SSN_DISAGREE
+            }
+        }
+        _ => {
+            let mut both = 0;
+            let mut differ = 0;
+            for i in 0..9 {
+                if a.ssn[i] != b'?' && b.ssn[i] != b'?' {
+                    both += 1;
+                    differ += (a.ssn[i] != b.ssn[i]) as u32;
+                }
+            }
+            if both < 4 {
+                MISSING
+            } else if differ == 0 {
+                lv::SSN_PARTIAL
+            } else {
+                lv::SSN_DISAGREE
+            }
+        }
+    }
+}
+
+/// One digit changed, or two adjacent digits swapped.
+fn one_edit(a: &[u8; 9], b: &[u8; 9]) -> bool {
+    let diff: Vec<usize> = (0..9).filter(|&i| a[i] != b[i]).collect();
+    match diff.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+        _ => false,
+    }
+}
+
+fn dob_level(a: &Record, b: &Record) -> u8 {
+    if !a.has_dob() || !b.has_dob() {
+        return MISSING;
+    }
+    let (ya, ma, da) = a.dob;
+    let (yb, mb, db) = b.dob;
+    if a.dob_approx || b.dob_approx {
+        return if ya == yb {
+            lv::DOB_APPROX
+        } else {
+            lv::DOB_DISAGREE
+        };
+    }
+    if a.dob == b.dob {
+        lv::EXACT
+    } else if ya == yb && ma == db && da == mb {
+        lv::DOB_TRANSPOSED
+    } else if ma == mb && da == db && (ya - yb).abs() <= 2 {
+        lv::DOB_YEAR_OFF
+    } else if (ya == yb) as u8 + (ma == mb) as u8 + (da == db) as u8 >= 2 {
+        lv::DOB_PARTIAL
+    } else {
+        lv::DOB_DISAGREE
+    }
+}
+
+fn first_level(x: &str, y: &str, a: &Record, b: &Record, high: f64, mid: f64) -> (u8, f32) {
+    if x.is_empty() || y.is_empty() {
+        return (MISSING, 0.0);
+    }
+    if x == y {
+        return (lv::EXACT, 1.0);
+    }
+    if shares(&a.first_groups, &b.first_groups) {
+        return (lv::FIRST_NICKNAME, jaro_winkler(x, y) as f32);
+    }
+    if (x.len() == 1 || y.len() == 1) && x.as_bytes()[0] == y.as_bytes()[0] {
+        return (lv::FIRST_INITIAL, 0.0);
+    }
+    let j = jaro_winkler(x, y);
+    let lvl = if j >= high {
+        lv::FIRST_JW_HIGH
+    } else if j >= mid {
+        lv::FIRST_JW_MID
+    } else {
+        lv::FIRST_DISAGREE
+    };
+    (lvl, j as f32)
+}
+
+fn last_level(x: &str, y: &str, px: &[String], py: &[String], high: f64, mid: f64) -> (u8, f32) {
+    if x.is_empty() || y.is_empty() {
+        return (MISSING, 0.0);
+    }
+    if x == y {
+        return (lv::EXACT, 1.0);
+    }
+    if px.iter().any(|p| p == y) || py.iter().any(|p| p == x) || px.iter().any(|p| py.contains(p)) {
+        return (lv::LAST_PART, jaro_winkler(x, y) as f32);
+    }
+    let j = jaro_winkler(x, y);
+    let lvl = if j >= high {
+        lv::LAST_JW_HIGH
+    } else if j >= mid {
+        lv::LAST_JW_MID
+    } else {
+        lv::LAST_DISAGREE
+    };
+    (lvl, j as f32)
+}
+
+/// A first name against a last name: exact or close spelling only, as levels of `field`.
+fn cross_level(x: &str, y: &str, field: usize, high: f64, mid: f64) -> (u8, f32) {
+    if x == y {
+        return (lv::EXACT, 1.0);
+    }
+    let j = jaro_winkler(x, y);
+    let (h, m, d) = if field == FIRST {
+        (lv::FIRST_JW_HIGH, lv::FIRST_JW_MID, lv::FIRST_DISAGREE)
+    } else {
+        (lv::LAST_JW_HIGH, lv::LAST_JW_MID, lv::LAST_DISAGREE)
+    };
+    let lvl = if j >= high {
+        h
+    } else if j >= mid {
+        m
+    } else {
+        d
+    };
+    (lvl, j as f32)
+}
+
+fn shares(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    false
+}
+
+/// The evidence text of a comparison: the level per field, no values, e.g.
+/// `ssn=exact;dob=transposed;first=nickname;last=jw0.94;sex=agree;race=missing;veteran=agree`.
+pub fn evidence(c: &Comparison) -> String {
+    let mut s = String::new();
+    for (f, name) in super::rules::FIELDS.iter().enumerate() {
+        if f > 0 {
+            s.push(';');
+        }
+        s.push_str(name);
+        s.push('=');
+        let l = c.levels[f];
+        if l == MISSING {
+            s.push_str("missing");
+            continue;
+        }
+        let level = LEVELS[f][l as usize];
+        if level.starts_with("jw_") && (f == FIRST || f == LAST) {
+            s.push_str(&format!("jw{:.2}", c.jw[f - FIRST]));
+        } else {
+            s.push_str(level);
+        }
+    }
+    if c.swapped {
+        s.push_str(";names=swapped");
+    }
+    if c.household {
+        s.push_str(";household=linked");
+    }
+    if c.twin {
+        s.push_str(";twin_guard");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::normalize::{first_name, last_name, ssn};
+
+    fn rec(first: &str, last: &str, ssn_raw: &str, dob: (i32, u8, u8), rules: &Rules) -> Record {
+        let (f, groups) = first_name(first, rules);
+        let (l, parts) = last_name(last, rules);
+        let (s, kind) = ssn(ssn_raw, if ssn_raw.contains('X') { 2 } else { 1 }, rules);
+        Record {
+            export: 0,
+            row: 0,
+            source: 0,
+            group: 0,
+            first: f,
+            first_groups: groups,
+            last: l,
+            last_parts: parts,
+            ssn: s,
+            ssn_kind: kind,
+            dob,
+            dob_approx: false,
+            sex: 1,
+            race: 0,
+            veteran: -1,
+        }
+    }
+
+    fn cmp(a: &Record, b: &Record, rules: &Rules) -> Comparison {
+        let tf = [NameWeights {
+            first: rules.weights[FIRST][0],
+            last: rules.weights[LAST][0],
+        }; 2];
+        Comparer { rules, tf: &tf }.compare(0, 1, a, b)
+    }
+
+    #[test]
+    fn graded_levels_and_evidence() {
+        let r = Rules::builtin();
+        let a = rec("Robert", "Garcia-Lopez", "234567890", (1980, 3, 4), &r);
+        let b = rec("Bob", "Garcia", "234567809", (1980, 4, 3), &r);
+        let c = cmp(&a, &b, &r);
+        assert_eq!(
+            evidence(&c),
+            "ssn=typo;dob=transposed;first=nickname;last=part;sex=agree;race=missing;veteran=missing"
+        );
+        assert!(c.score >= r.file.thresholds.accept as f32, "{}", c.score);
+        // Swapped first and last names agree crosswise.
+        let d = rec("Garcia", "Robert", "", (1980, 3, 4), &r);
+        let e = rec("Robert", "Garcia", "", (1980, 3, 4), &r);
+        let c = cmp(&d, &e, &r);
+        assert!(c.swapped, "{}", evidence(&c));
+        assert_eq!(c.levels[FIRST], lv::EXACT);
+        // Partial SSN: only the digits given are compared.
+        let f = rec("Ann", "Lee", "XXXXX7890", (0, 0, 0), &r);
+        assert_eq!(cmp(&a, &f, &r).levels[SSN], lv::SSN_PARTIAL);
+        let g = rec("Ann", "Lee", "XXXXX7891", (0, 0, 0), &r);
+        assert_eq!(cmp(&a, &g, &r).levels[SSN], lv::SSN_DISAGREE);
+        // Different valid SSNs and birth dates count strongly against.
+        let h = rec("Robert", "Garcia-Lopez", "345678901", (1975, 8, 9), &r);
+        assert!(cmp(&a, &h, &r).score < r.file.thresholds.review as f32);
+    }
+
+    #[test]
+    fn twins_are_flagged_not_scored_together() {
+        let r = Rules::builtin();
+        // Same last name and birth date, different first names, consecutive SSNs.
+        let a = rec("Jacob", "Miller", "234567890", (2001, 5, 6), &r);
+        let b = rec("Ethan", "Miller", "234567891", (2001, 5, 6), &r);
+        assert!(cmp(&a, &b, &r).twin);
+        // Without SSNs too.
+        let a = rec("Jacob", "Miller", "", (2001, 5, 6), &r);
+        let b = rec("Ethan", "Miller", "", (2001, 5, 6), &r);
+        assert!(cmp(&a, &b, &r).twin);
+        // The same person with a nickname is not a twin.
+        let c = rec("Jake", "Miller", "", (2001, 5, 6), &r);
+        let d = rec("Jacob", "Miller", "", (2001, 5, 6), &r);
+        let x = cmp(&c, &d, &r);
+        assert!(!x.twin, "{}", evidence(&x));
+    }
+}
