@@ -90,15 +90,15 @@ fn sample_outputs_match_the_golden_files() {
     }
 }
 
-/// The raw CSV files of the sample, read here without the program's code.
+/// The raw CSV files of the sample, read here without the program's code; persons are the
+/// UnduplicatedIDs of the run's crosswalk.csv (the matcher is tested on its own).
 struct Raw {
-    /// (SourceID, PersonalID) per client record.
     clients: usize,
     enrollments: Vec<RawEnrollment>,
 }
 
 struct RawEnrollment {
-    person: (String, String),
+    person: String,
     project_type: i32,
     continuum: bool,
     entry: String,
@@ -107,7 +107,16 @@ struct RawEnrollment {
     bed_nights: BTreeSet<String>,
 }
 
-fn read_raw(dir: &Path) -> Raw {
+fn read_raw(dir: &Path, out: &Path) -> Raw {
+    let crosswalk: HashMap<(String, String), String> = read_csv(&out.join("crosswalk.csv"))
+        .into_iter()
+        .map(|r| {
+            (
+                (r["ExportID"].clone(), r["PersonalID"].clone()),
+                r["UnduplicatedID"].clone(),
+            )
+        })
+        .collect();
     let mut raw = Raw {
         clients: 0,
         enrollments: Vec::new(),
@@ -119,7 +128,7 @@ fn read_raw(dir: &Path) -> Raw {
         .collect();
     agencies.sort();
     for a in agencies {
-        let source = read_csv(&a.join("Export.csv"))[0]["SourceID"].clone();
+        let export = read_csv(&a.join("Export.csv"))[0]["ExportID"].clone();
         raw.clients += read_csv(&a.join("Client.csv")).len();
         let projects: HashMap<String, (i32, bool)> = read_csv(&a.join("Project.csv"))
             .into_iter()
@@ -148,7 +157,7 @@ fn read_raw(dir: &Path) -> Raw {
         for r in read_csv(&a.join("Enrollment.csv")) {
             let (t, c) = projects[&r["ProjectID"]];
             raw.enrollments.push(RawEnrollment {
-                person: (source.clone(), r["PersonalID"].clone()),
+                person: crosswalk[&(export.clone(), r["PersonalID"].clone())].clone(),
                 project_type: t,
                 continuum: c,
                 entry: r["EntryDate"].clone(),
@@ -165,8 +174,8 @@ fn read_raw(dir: &Path) -> Raw {
 fn pit_matches_an_independent_count() {
     // The PIT rules restated over the raw files (ISO dates compare as strings): in a
     // continuum ES/TH/SH project with entry <= night < exit (night-by-night: a bed night on
-    // the night), not housed in permanent housing that night, each (SourceID, PersonalID)
-    // once, ES before SH before TH.
+    // the night), not housed in permanent housing that night, each UnduplicatedID once,
+    // ES before SH before TH.
     let out = sample_run();
     let s = summary(out.path());
     let night = s["pit"]["date"].as_str().unwrap().to_string();
@@ -174,11 +183,11 @@ fn pit_matches_an_independent_count() {
         night, "2025-01-29",
         "last Wednesday of January of the period's year"
     );
-    let raw = read_raw(&fixture("sample"));
+    let raw = read_raw(&fixture("sample"), out.path());
     let open = |e: &RawEnrollment, from: &str| {
         from <= night.as_str() && e.exit.as_deref().is_none_or(|x| x > night.as_str())
     };
-    let housed: HashSet<&(String, String)> = raw
+    let housed: HashSet<&String> = raw
         .enrollments
         .iter()
         .filter(|e| matches!(e.project_type, 3 | 9 | 10 | 13))
@@ -189,7 +198,7 @@ fn pit_matches_an_independent_count() {
         })
         .map(|e| &e.person)
         .collect();
-    let mut best: BTreeMap<&(String, String), u8> = BTreeMap::new();
+    let mut best: BTreeMap<&String, u8> = BTreeMap::new();
     for e in &raw.enrollments {
         let rank = match e.project_type {
             0 => 0,
@@ -222,14 +231,14 @@ fn pit_matches_an_independent_count() {
 #[test]
 fn overview_matches_an_independent_count() {
     // Unduplicated persons served in September 2025: any enrollment overlapping the period
-    // (night-by-night: a bed night in it), each (SourceID, PersonalID) once.
+    // (night-by-night: a bed night in it), each UnduplicatedID once.
     let out = sample_run();
     let s = summary(out.path());
     assert_eq!(s["period"]["start"], "2025-09-01");
     assert_eq!(s["period"]["end"], "2025-09-30");
-    let raw = read_raw(&fixture("sample"));
+    let raw = read_raw(&fixture("sample"), out.path());
     let (a, b) = ("2025-09-01", "2025-09-30");
-    let served: HashSet<&(String, String)> = raw
+    let served: HashSet<&String> = raw
         .enrollments
         .iter()
         .filter(|e| e.entry.as_str() <= b && e.exit.as_deref().is_none_or(|x| x >= a))
@@ -267,11 +276,12 @@ fn overview_matches_an_independent_count() {
     }
 }
 
-/// The files that must be byte-identical between runs (xlsx carries a creation time).
+/// The files that must be byte-identical between runs (xlsx carries a creation time,
+/// dedup.json the matcher's timings).
 fn comparable(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files(dir)
         .into_iter()
-        .filter(|p| !p.to_string_lossy().ends_with(".xlsx"))
+        .filter(|p| !p.to_string_lossy().ends_with(".xlsx") && p != Path::new("dedup.json"))
         .map(|p| {
             let b = std::fs::read(dir.join(&p)).unwrap();
             (p, b)
@@ -327,8 +337,17 @@ fn reports_hold_no_names_ssns_birth_dates_or_personal_ids() {
     let mut texts: Vec<(String, String)> = Vec::new();
     for p in files(out.path()) {
         let name = p.to_string_lossy().to_string();
-        // The operational files of validation carry record IDs by design.
-        if name == "validation.csv" || name == "ingest.csv" {
+        // Operational files carry record IDs by design (validation.csv, ingest.csv,
+        // crosswalk.csv, links.csv); review.csv is the documented PII file of dedup.
+        if [
+            "validation.csv",
+            "ingest.csv",
+            "crosswalk.csv",
+            "links.csv",
+            "review.csv",
+        ]
+        .contains(&name.as_str())
+        {
             continue;
         }
         let path = out.path().join(&p);

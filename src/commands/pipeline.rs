@@ -7,32 +7,105 @@ use std::time::Instant;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 
 use crate::cli::{ReportName, ReportOptions};
-use crate::dedup::Crosswalk;
+use crate::dedup::{self, Crosswalk, Dedup, Rules};
 use crate::facts::{self, FactOptions, Facts};
 use crate::ingest::{self, Dataset, Ingest};
 use crate::output::json::Written;
-use crate::output::{self, InputInfo, RunInfo};
+use crate::output::{self, InputInfo, RunInfo, dedup_files};
 use crate::reports::{self, Params, Report};
 
 use super::{CommandError, Exit};
 
 /// How persons were identified across records: the crosswalk and the figures to report.
 pub struct Identity {
-    pub crosswalk: Crosswalk,
+    pub persons: Persons,
     /// Plain-words description for the About sheet and summary.json.
     pub method: String,
-    /// Further figures (name, value) for summary.json `dedup.*` and the About sheet.
+    /// Further figures (name, value) for summary.json `dedup.*` and the About sheet: counts
+    /// only (no timings), so summary.json stays identical between runs.
     pub figures: Vec<(String, u64)>,
 }
 
-/// Gives every client record a person. The one place that chooses the dedup method.
+/// Where the crosswalk comes from.
+pub enum Persons {
+    /// The matcher's full result (its files are written from it).
+    Matched(Box<Dedup>),
+    ByPersonalId(Crosswalk),
+}
+
+impl Identity {
+    pub fn crosswalk(&self) -> &Crosswalk {
+        match &self.persons {
+            Persons::Matched(d) => &d.crosswalk,
+            Persons::ByPersonalId(c) => c,
+        }
+    }
+}
+
+/// Gives every client record a person: the matcher with the built-in rules. The one place
+/// that chooses the dedup method.
 pub fn identify(dataset: &Dataset) -> Identity {
-    let crosswalk = Crosswalk::by_personal_id(dataset);
+    let d = dedup::deduplicate(dataset, &Rules::builtin(), &dedup::Options::default());
+    let s = &d.summary;
+    let figures = vec![
+        ("links".to_string(), s.links.total as u64),
+        (
+            "links_same_personal_id".to_string(),
+            s.links.same_personal_id as u64,
+        ),
+        ("links_scored".to_string(), s.links.scored as u64),
+        ("pairs_compared".to_string(), s.pairs_compared),
+        ("review_pairs".to_string(), s.review_pairs as u64),
+    ];
     Identity {
-        crosswalk,
-        method: "one person per PersonalID within a source system (ExportID's SourceID)".into(),
+        persons: Persons::Matched(Box::new(d)),
+        method: "record linkage across and within agencies (hmis dedup, built-in rules)".into(),
+        figures,
+    }
+}
+
+/// HUD's literal universe: one person per PersonalID within a source system.
+pub fn identify_by_personal_id(dataset: &Dataset) -> Identity {
+    Identity {
+        persons: Persons::ByPersonalId(Crosswalk::by_personal_id(dataset)),
+        method: "one person per PersonalID within a source system (Export.SourceID)".into(),
         figures: Vec::new(),
     }
+}
+
+/// Writes the matcher's files (crosswalk.csv, links.csv, review.csv with PII, owner-only,
+/// and dedup.json) and returns them with a description, for the dashboard's file list.
+pub fn write_dedup_files(
+    out: &Path,
+    dataset: &Dataset,
+    identity: &Identity,
+) -> Result<Vec<(PathBuf, String)>, CommandError> {
+    let Persons::Matched(d) = &identity.persons else {
+        return Ok(Vec::new());
+    };
+    dedup_files::write_crosswalk(&out.join("crosswalk.csv"), dataset, d)?;
+    dedup_files::write_links(&out.join("links.csv"), dataset, d)?;
+    dedup_files::write_review(&out.join("review.csv"), dataset, d)?;
+    dedup_files::write_summary(&out.join("dedup.json"), d)?;
+    Ok(vec![
+        (
+            PathBuf::from("crosswalk.csv"),
+            "every client record's UnduplicatedID".to_string(),
+        ),
+        (
+            PathBuf::from("links.csv"),
+            "why records were linked".to_string(),
+        ),
+        (
+            PathBuf::from("review.csv"),
+            "pairs for an administrator to decide (holds names, SSNs, birth dates: owner-only)"
+                .to_string(),
+        ),
+        (
+            PathBuf::from("dedup.json"),
+            "the matcher's figures and timings".to_string(),
+        ),
+    ])
 }
 
 /// Times of the phases, printed on stderr at the end (and read by benches/run.sh).
@@ -132,7 +205,7 @@ pub fn load(exports: &[PathBuf]) -> Result<Ingest, CommandError> {
 pub fn facts(ingest: &Ingest, identity: &Identity, params: &Params) -> Facts {
     let f = facts::build(
         &ingest.dataset,
-        &identity.crosswalk,
+        identity.crosswalk(),
         &FactOptions {
             coc: params.coc.clone(),
         },
@@ -195,8 +268,8 @@ pub fn run_info(ingest: &Ingest, identity: &Identity, params: &Params) -> RunInf
         errors: ingest.errors() as u64,
         warnings: ingest.warnings() as u64,
         identity: identity.method.clone(),
-        source_client_records: identity.crosswalk.records() as u64,
-        unduplicated_persons: identity.crosswalk.persons() as u64,
+        source_client_records: identity.crosswalk().records() as u64,
+        unduplicated_persons: identity.crosswalk().persons() as u64,
         dedup: identity.figures.clone(),
     }
 }

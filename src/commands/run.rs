@@ -39,7 +39,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     let reports = pipeline::run_reports(&ALL_REPORTS, &facts, &params)?;
     phases.mark("reports");
     let run = pipeline::run_info(&ingest, &identity, &params);
-    let other = vec![
+    let mut other = vec![
         (
             PathBuf::from("validation.csv"),
             "every validation finding".to_string(),
@@ -49,6 +49,11 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
             "rows read, used, rejected and deleted per export and file".to_string(),
         ),
     ];
+    other.extend(pipeline::write_dedup_files(
+        &args.out,
+        &ingest.dataset,
+        &identity,
+    )?);
     pipeline::write_outputs(&args.out, &reports, &run, &other)?;
     phases.mark("output");
     if !opts.quiet {
