@@ -2,7 +2,7 @@
 # End-to-end benchmark of the monthly job: `hmis run` (validate -> dedup -> facts -> reports
 # -> files) over a synthetic community. Prints the time of each phase (from hmis's own
 # stderr line), wall and CPU time and peak memory (GNU time). Usage:
-#   benches/run.sh [COMMUNITY_DIR] [PERSONS] [AGENCIES]
+#   [RUNS=n] benches/run.sh [COMMUNITY_DIR] [PERSONS] [AGENCIES]
 # COMMUNITY_DIR is reused when it exists (e.g. one made earlier by
 # `hmis synth --persons 1000000 --agencies 20 --seed 1`), else generated there (and kept).
 set -euo pipefail
@@ -18,7 +18,7 @@ if [ ! -d "$dir" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-for run in 1 2; do
+for run in $(seq 1 "${RUNS:-1}"); do
   /usr/bin/time -f "%e s wall, %U s user, %S s system, %M KB peak" \
     "$bin" run "$dir" --out "$out/r" 2>"$out/err" >/dev/null || { cat "$out/err"; exit 1; }
   echo "run $run: $(grep 'phases:' "$out/err" | sed 's/.*phases: //')"

@@ -30,14 +30,25 @@ pub struct Identity {
 pub enum Persons {
     /// The matcher's full result (its files are written from it).
     Matched(Box<Dedup>),
-    ByPersonalId(Crosswalk),
+    /// A crosswalk alone (HUD's literal universe, or the matcher's once its files are
+    /// written).
+    Crosswalk(Crosswalk),
 }
 
 impl Identity {
     pub fn crosswalk(&self) -> &Crosswalk {
         match &self.persons {
             Persons::Matched(d) => &d.crosswalk,
-            Persons::ByPersonalId(c) => c,
+            Persons::Crosswalk(c) => c,
+        }
+    }
+
+    /// Keeps the crosswalk and frees the rest of the matcher's result (its normalized
+    /// records and pairs), which reports do not need.
+    pub fn keep_crosswalk_only(&mut self) {
+        if let Persons::Matched(d) = &mut self.persons {
+            let c = std::mem::take(&mut d.crosswalk);
+            self.persons = Persons::Crosswalk(c);
         }
     }
 }
@@ -67,7 +78,7 @@ pub fn identify(dataset: &Dataset) -> Identity {
 /// HUD's literal universe: one person per PersonalID within a source system.
 pub fn identify_by_personal_id(dataset: &Dataset) -> Identity {
     Identity {
-        persons: Persons::ByPersonalId(Crosswalk::by_personal_id(dataset)),
+        persons: Persons::Crosswalk(Crosswalk::by_personal_id(dataset)),
         method: "one person per PersonalID within a source system (Export.SourceID)".into(),
         figures: Vec::new(),
     }

@@ -32,14 +32,16 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     let params = pipeline::params(opts, &ingest.dataset, chrono::Local::now().date_naive())?;
     pipeline::warn_params(&params, &ingest.dataset, opts.quiet);
 
-    let identity = pipeline::identify(&ingest.dataset);
+    let mut identity = pipeline::identify(&ingest.dataset);
+    let dedup_files = pipeline::write_dedup_files(&args.out, &ingest.dataset, &identity)?;
+    identity.keep_crosswalk_only();
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
     let reports = pipeline::run_reports(&ALL_REPORTS, &facts, &params)?;
     phases.mark("reports");
     let run = pipeline::run_info(&ingest, &identity, &params);
-    let mut other = vec![
+    let mut other: Vec<(PathBuf, String)> = vec![
         (
             PathBuf::from("validation.csv"),
             "every validation finding".to_string(),
@@ -49,11 +51,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
             "rows read, used, rejected and deleted per export and file".to_string(),
         ),
     ];
-    other.extend(pipeline::write_dedup_files(
-        &args.out,
-        &ingest.dataset,
-        &identity,
-    )?);
+    other.extend(dedup_files);
     pipeline::write_outputs(&args.out, &reports, &run, &other)?;
     phases.mark("output");
     if !opts.quiet {
