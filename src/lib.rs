@@ -15,3 +15,4 @@ pub mod synth;
 
 pub mod cli;
 pub mod commands;
+pub mod config;

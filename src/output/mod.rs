@@ -3,6 +3,7 @@
 
 pub mod dedup_files;
 pub mod ingest_files;
+pub mod rundir;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
