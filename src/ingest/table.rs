@@ -53,6 +53,7 @@ impl Codes {
     }
 
     /// Appends a code; `cap` is the expected final number of rows (for a first allocation).
+    #[inline]
     fn push(&mut self, code: u32, cap: usize) {
         match self {
             Codes::Identity(n) if code as usize == *n => *n += 1,
@@ -122,8 +123,8 @@ impl Codes {
 #[derive(Debug, Clone)]
 pub struct StrColumn {
     codes: Codes,
-    bytes: Vec<u8>,
-    /// End of each distinct value in `bytes` (value `c` is `ends[c-1]..ends[c]`).
+    text: String,
+    /// End of each distinct value in `text` (value `c` is `ends[c-1]..ends[c]`).
     ends: Vec<u32>,
     /// Build-time index: hash of a value -> its code; dropped by `shrink`.
     index: HashMap<u64, u32, BuildHasherDefault<IdentityHasher>>,
@@ -131,36 +132,49 @@ pub struct StrColumn {
     collisions: HashMap<String, u32>,
     /// Expected number of rows (for the first allocation of the codes).
     cap: usize,
+    /// The code of the last value pushed (a value often repeats on the next rows).
+    last: Option<u32>,
 }
 
 impl Default for StrColumn {
     fn default() -> StrColumn {
         StrColumn {
             codes: Codes::Identity(0),
-            bytes: Vec::new(),
+            text: String::new(),
             ends: Vec::new(),
             index: HashMap::default(),
             collisions: HashMap::new(),
             cap: 0,
+            last: None,
         }
     }
 }
 
 /// A point a column can be rolled back to (see [`StrColumn::rollback`]).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct StrMark {
     len: usize,
     distinct: usize,
 }
 
-/// FNV-1a: a fast, fixed hash for short ID strings.
-fn fnv1a(s: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
+/// A fast, fixed hash for short ID strings, eight bytes at a time.
+fn hash(s: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, w: u64| (h.rotate_left(26) ^ w).wrapping_mul(K);
+    let mut h = s.len() as u64;
+    let mut words = s.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        h = mix(h, u64::from_le_bytes(b));
     }
-    h
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
+        h = mix(h, u64::from_le_bytes(b));
+    }
+    (h ^ (h >> 29)).wrapping_mul(K) ^ (h >> 32)
 }
 
 /// The index keys are already hashes.
@@ -186,13 +200,13 @@ impl StrColumn {
         let a = if c == 0 { 0 } else { self.ends[c - 1] as usize };
         let b = self.ends[c] as usize;
         // Only `push(&str)` writes the arena, so every slice is valid UTF-8.
-        std::str::from_utf8(&self.bytes[a..b]).unwrap_or("")
+        self.text.get(a..b).unwrap_or("")
     }
 
     /// The code of a value already in the column, if any (only while the build-time index
     /// is kept, i.e. before `shrink`).
     pub fn lookup(&self, s: &str) -> Option<u32> {
-        self.find(fnv1a(s.as_bytes()), s)
+        self.find(hash(s.as_bytes()), s)
     }
 
     fn find(&self, h: u64, s: &str) -> Option<u32> {
@@ -210,23 +224,34 @@ impl StrColumn {
 
     /// Appends a value; returns its code and whether it was new to the column.
     pub fn push_code(&mut self, s: &str) -> (u32, bool) {
-        let h = fnv1a(s.as_bytes());
-        let (code, new) = match self.find(h, s) {
-            Some(c) => (c, false),
-            None => {
-                let c = self.add(s);
-                match self.index.entry(h) {
-                    Entry::Occupied(_) => {
-                        self.collisions.insert(s.to_string(), c);
-                    }
-                    Entry::Vacant(e) => {
-                        e.insert(c);
-                    }
+        if let Some(c) = self.last
+            && self.value(c) == s
+        {
+            self.codes.push(c, self.cap);
+            return (c, false);
+        }
+        let h = hash(s.as_bytes());
+        // One probe of the index, whether the value is new or not.
+        let (code, new) = match self.index.entry(h) {
+            Entry::Vacant(e) => {
+                e.insert(self.ends.len() as u32);
+                (self.add(s), true)
+            }
+            Entry::Occupied(e) => {
+                let c = *e.get();
+                if self.value(c) == s {
+                    (c, false)
+                } else if let Some(&c) = self.collisions.get(s) {
+                    (c, false)
+                } else {
+                    let c = self.add(s);
+                    self.collisions.insert(s.to_string(), c);
+                    (c, true)
                 }
-                (c, true)
             }
         };
         self.codes.push(code, self.cap);
+        self.last = Some(code);
         (code, new)
     }
 
@@ -235,8 +260,8 @@ impl StrColumn {
     }
 
     fn add(&mut self, s: &str) -> u32 {
-        self.bytes.extend_from_slice(s.as_bytes());
-        self.ends.push(self.bytes.len() as u32);
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
         (self.ends.len() - 1) as u32
     }
 
@@ -273,22 +298,39 @@ impl StrColumn {
     /// index is kept), so the column is as if they had never been pushed.
     pub fn rollback(&mut self, m: StrMark) {
         self.codes.truncate(m.len);
+        if self.last.is_some_and(|c| c as usize >= m.distinct) {
+            self.last = None;
+        }
         while self.ends.len() > m.distinct {
             let c = (self.ends.len() - 1) as u32;
             let s = self.value(c).to_string();
             if self.collisions.get(&s) == Some(&c) {
                 self.collisions.remove(&s);
             } else {
-                self.index.remove(&fnv1a(s.as_bytes()));
+                self.index.remove(&hash(s.as_bytes()));
             }
             self.ends.pop();
             let end = self.ends.last().map_or(0, |e| *e as usize);
-            self.bytes.truncate(end);
+            self.text.truncate(end);
         }
     }
 
     fn reserve(&mut self, rows: usize) {
         self.cap = rows;
+        let n = self.len();
+        let extra = rows.saturating_sub(n);
+        match &mut self.codes {
+            // A column of distinct values so far (a key): its arena and index grow with it.
+            Codes::Identity(_) if n > 0 => {
+                self.text.reserve_exact(extra * self.text.len().div_ceil(n));
+                self.ends.reserve_exact(extra);
+                self.index.reserve(extra);
+            }
+            Codes::Identity(_) => {}
+            Codes::U8(v) => v.reserve_exact(extra),
+            Codes::U16(v) => v.reserve_exact(extra),
+            Codes::U32(v) => v.reserve_exact(extra),
+        }
     }
 
     fn filter(&self, keep: &[bool]) -> StrColumn {
@@ -299,7 +341,7 @@ impl StrColumn {
         }
         StrColumn {
             codes,
-            bytes: self.bytes.clone(),
+            text: self.text.clone(),
             ends: self.ends.clone(),
             ..StrColumn::default()
         }
@@ -307,14 +349,14 @@ impl StrColumn {
 
     fn shrink(&mut self) {
         self.codes.shrink();
-        self.bytes.shrink_to_fit();
+        self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
         self.index = HashMap::default();
         self.collisions = HashMap::new();
     }
 
     fn heap_bytes(&self) -> usize {
-        self.codes.heap_bytes() + self.bytes.capacity() + self.ends.capacity() * 4
+        self.codes.heap_bytes() + self.text.capacity() + self.ends.capacity() * 4
     }
 }
 
