@@ -60,11 +60,14 @@ impl Codes {
             Codes::U8(v) if code <= u8::MAX as u32 => v.push(code as u8),
             Codes::U16(v) if code <= u16::MAX as u32 => v.push(code as u16),
             Codes::U32(v) => v.push(code),
-            _ => {
-                self.widen(code, cap);
-                self.push(code, cap);
-            }
+            _ => self.widen_and_push(code, cap),
         }
+    }
+
+    #[cold]
+    fn widen_and_push(&mut self, code: u32, cap: usize) {
+        self.widen(code, cap);
+        self.push(code, cap);
     }
 
     /// Re-stores the codes in a width that holds `code` (and every code so far).
@@ -177,6 +180,48 @@ fn hash(s: &[u8]) -> u64 {
     (h ^ (h >> 29)).wrapping_mul(K) ^ (h >> 32)
 }
 
+/// String equality inlined for short IDs (eight bytes at a time, no call to `memcmp`).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        let mut u = [0u8; 8];
+        let mut v = [0u8; 8];
+        u.copy_from_slice(p);
+        v.copy_from_slice(q);
+        if u != v {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
+}
+
+/// A fast hasher for string-keyed maps whose order never shows (the checks across files).
+#[derive(Default)]
+pub struct StrHasher(u64);
+
+impl Hasher for StrHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.write_u64(hash(bytes));
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.write_u64(b as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(26) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
 /// The index keys are already hashes.
 #[derive(Default)]
 struct IdentityHasher(u64);
@@ -211,7 +256,7 @@ impl StrColumn {
 
     fn find(&self, h: u64, s: &str) -> Option<u32> {
         match self.index.get(&h) {
-            Some(&c) if self.value(c) == s => Some(c),
+            Some(&c) if same(self.value(c), s) => Some(c),
             Some(_) => self.collisions.get(s).copied(),
             None => None,
         }
@@ -225,7 +270,7 @@ impl StrColumn {
     /// Appends a value; returns its code and whether it was new to the column.
     pub fn push_code(&mut self, s: &str) -> (u32, bool) {
         if let Some(c) = self.last
-            && self.value(c) == s
+            && same(self.value(c), s)
         {
             self.codes.push(c, self.cap);
             return (c, false);
@@ -239,7 +284,7 @@ impl StrColumn {
             }
             Entry::Occupied(e) => {
                 let c = *e.get();
-                if self.value(c) == s {
+                if same(self.value(c), s) {
                     (c, false)
                 } else if let Some(&c) = self.collisions.get(s) {
                     (c, false)
@@ -455,17 +500,21 @@ impl I32Column {
         (0..self.len()).map(move |i| &self[i])
     }
 
+    #[inline]
     pub fn push(&mut self, v: i32) {
         let code = self.code(v);
         match (&mut self.data, code) {
             (Narrow::U8(d), Some(k)) if k <= u8::MAX as u32 => d.push(k as u8),
             (Narrow::U16(d), Some(k)) => d.push(k as u16),
             (Narrow::I32(d), _) => d.push(v),
-            _ => {
-                self.widen(v);
-                self.push(v);
-            }
+            _ => self.widen_and_push(v),
         }
+    }
+
+    #[cold]
+    fn widen_and_push(&mut self, v: i32) {
+        self.widen(v);
+        self.push(v);
     }
 
     fn widen(&mut self, v: i32) {
