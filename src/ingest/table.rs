@@ -967,6 +967,7 @@ impl Column {
     }
 
     /// Pushes a null.
+    #[inline]
     pub fn push_null(&mut self) {
         match self {
             Column::Str(c) => c.push(""),
