@@ -21,7 +21,7 @@ use findings::rule;
 pub use findings::{Finding, Severity};
 use parse::{FileContext, ParsedFile, parse_file_with};
 use source::{ExportSource, REQUIRED_FILES};
-pub use table::{Column, StrColumn, Table};
+pub use table::{Column, DateColumn, DateTimeColumn, IntColumn, MoneyColumn, StrColumn, Table};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
