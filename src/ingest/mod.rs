@@ -421,7 +421,7 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
     };
     let export_date = et
         .datetime_col("ExportDate")
-        .and_then(|v| table::datetime_from_secs(v.get(0)))
+        .and_then(|v| table::datetime_from_secs(v[0]))
         .map(|t| t.date());
     let source_id = s("SourceID");
     let source_type = i("SourceType");

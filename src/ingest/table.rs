@@ -2,10 +2,11 @@
 //!
 //! A CoC-sized community holds tens of millions of rows; a `String` per cell would not fit
 //! the memory budget, so text is dictionary-encoded (one arena of distinct values per column,
-//! a 1-, 2- or 4-byte code per row) and numbers, dates and datetimes are stored as narrow as
-//! their values allow (most HMIS codes fit a byte, dates from 1900 to 2079 two bytes), widening
-//! a column only when a value needs it. Reports read cells through the typed getters
-//! (`col[i]`, `get`, `iter`), which give the same values whatever the storage.
+//! a 1-, 2- or 4-byte code per row), numbers and dates are stored as narrow as their values
+//! allow (most HMIS codes fit a byte, dates from 1900 to 2079 two bytes), widening a column
+//! only when a value needs it, and money as a dictionary of amounts. Reports read cells
+//! through the typed getters, which index like slices (`col[i]`, `get`, `iter`) and give the
+//! same values whatever the storage.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -616,8 +617,8 @@ impl<const N: usize> PartialEq<[i32; N]> for I32Column {
 }
 
 /// A column of datetimes (seconds from 1970-01-01 00:00:00; `NULL_DATETIME` is null): one
-/// value while every row holds the same one (a DateDeleted column of kept rows), 4 bytes per
-/// cell for 1970 to 2106, else 8. Read it with `get` or `iter`.
+/// value while every row holds the same one (a DateDeleted column of kept rows), else 8
+/// bytes per cell. Read it by index (`col[i]`), `get` or `iter`.
 #[derive(Debug, Clone)]
 pub struct DateTimeColumn {
     data: Wide,
@@ -627,24 +628,13 @@ pub struct DateTimeColumn {
 #[derive(Debug, Clone)]
 enum Wide {
     Same(i64, usize),
-    /// 0 is null, `k` is `k - 1` seconds.
-    U32(Vec<u32>),
     I64(Vec<i64>),
 }
 
 impl DateTimeColumn {
-    fn code(v: i64) -> Option<u32> {
-        if v == NULL_DATETIME {
-            Some(0)
-        } else {
-            (0..u32::MAX as i64).contains(&v).then(|| (v + 1) as u32)
-        }
-    }
-
     pub fn len(&self) -> usize {
         match &self.data {
             Wide::Same(_, n) => *n,
-            Wide::U32(v) => v.len(),
             Wide::I64(v) => v.len(),
         }
     }
@@ -654,21 +644,11 @@ impl DateTimeColumn {
     }
 
     pub fn get(&self, i: usize) -> i64 {
-        match &self.data {
-            Wide::Same(x, n) => {
-                assert!(i < *n, "row {i} out of {n}");
-                *x
-            }
-            Wide::U32(v) => match v[i] {
-                0 => NULL_DATETIME,
-                k => k as i64 - 1,
-            },
-            Wide::I64(v) => v[i],
-        }
+        self[i]
     }
 
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = i64> + '_ {
-        (0..self.len()).map(move |i| self.get(i))
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &i64> + '_ {
+        (0..self.len()).map(move |i| &self[i])
     }
 
     pub fn push(&mut self, v: i64) {
@@ -677,29 +657,19 @@ impl DateTimeColumn {
                 *x = v;
                 *n += 1;
             }
-            Wide::U32(d) if Self::code(v).is_some() => d.push(Self::code(v).unwrap_or(0)),
-            Wide::I64(d) => d.push(v),
-            _ => {
-                let cap = self.cap.max(self.len() + 1);
-                let old: Vec<i64> = self.iter().collect();
-                self.data = if old.iter().chain([&v]).all(|x| Self::code(*x).is_some()) {
-                    let mut d = Vec::with_capacity(cap);
-                    d.extend(old.iter().map(|x| Self::code(*x).unwrap_or(0)));
-                    Wide::U32(d)
-                } else {
-                    let mut d = Vec::with_capacity(cap);
-                    d.extend(old);
-                    Wide::I64(d)
-                };
-                self.push(v);
+            Wide::Same(x, n) => {
+                let mut d = Vec::with_capacity(self.cap.max(*n + 1));
+                d.resize(*n, *x);
+                d.push(v);
+                self.data = Wide::I64(d);
             }
+            Wide::I64(d) => d.push(v),
         }
     }
 
     pub fn truncate(&mut self, len: usize) {
         match &mut self.data {
             Wide::Same(_, n) => *n = (*n).min(len),
-            Wide::U32(v) => v.truncate(len),
             Wide::I64(v) => v.truncate(len),
         }
     }
@@ -710,25 +680,35 @@ impl DateTimeColumn {
             cap: keep.iter().filter(|k| **k).count(),
         };
         for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
-            c.push(self.get(i));
+            c.push(self[i]);
         }
         c.cap = 0;
         c
     }
 
     fn shrink(&mut self) {
-        match &mut self.data {
-            Wide::Same(..) => {}
-            Wide::U32(v) => v.shrink_to_fit(),
-            Wide::I64(v) => v.shrink_to_fit(),
+        if let Wide::I64(v) = &mut self.data {
+            v.shrink_to_fit();
         }
     }
 
     fn heap_bytes(&self) -> usize {
         match &self.data {
             Wide::Same(..) => 0,
-            Wide::U32(v) => v.capacity() * 4,
             Wide::I64(v) => v.capacity() * 8,
+        }
+    }
+}
+
+impl std::ops::Index<usize> for DateTimeColumn {
+    type Output = i64;
+    fn index(&self, i: usize) -> &i64 {
+        match &self.data {
+            Wide::Same(x, n) => {
+                assert!(i < *n, "row {i} out of {n}");
+                x
+            }
+            Wide::I64(v) => &v[i],
         }
     }
 }
@@ -1265,7 +1245,7 @@ mod tests {
             d.filter(&[false, true, false, true, true]),
             [NULL_DATE, day(1899, 12, 31), 0]
         );
-        // Datetimes: one value, then 4 bytes, then 8.
+        // Datetimes: one value, then 8 bytes.
         let mut t = Column::new(ColType::DateTime);
         let vals = [
             NULL_DATETIME,
@@ -1279,7 +1259,7 @@ mod tests {
             t.push(&Value::DateTime(v));
         }
         let Column::DateTime(t) = t else { panic!() };
-        assert_eq!(t.iter().collect::<Vec<_>>(), vals);
+        assert_eq!(t.iter().copied().collect::<Vec<_>>(), vals);
         // Money: a dictionary of amounts, then plain values past 65,535 of them.
         let mut m = MoneyColumn::default();
         let amount = |i: usize| (i % 70_000) as f64 / 100.0;
