@@ -17,3 +17,4 @@ pub mod synth;
 
 pub mod cli;
 pub mod commands;
+pub mod config;

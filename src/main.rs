@@ -4,10 +4,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-// Parsing allocates and frees many small buffers on every thread; mimalloc does that far
-// faster than the system allocator (measured in benches/README.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The system allocator: since the parser stopped allocating per row, mimalloc is no faster
+// and keeps more memory resident (3.6 against 3.0 GB for the 1M-person community;
+// benches/README.md).
 use hmis::cli::{Cli, Command};
 use hmis::commands::{self, Exit};
 

@@ -301,8 +301,9 @@ fn export_records<'a>(
         "NativeHIPacific",
         "White",
     ];
-    let races: Vec<&[i32]> = RACES.iter().filter_map(|r| i(r)).collect();
-    let at = |col: Option<&[i32]>, r: usize| col.map(|v| v[r]).unwrap_or(NULL_INT);
+    let races: Vec<&crate::ingest::IntColumn> = RACES.iter().filter_map(|r| i(r)).collect();
+    let at =
+        |col: Option<&crate::ingest::IntColumn>, r: usize| col.map(|v| v[r]).unwrap_or(NULL_INT);
 
     // Birth dates equal to an entry date of the same client are fillers.
     let mut dob_is_entry = vec![false; n];

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::dedup::{Crosswalk, Person};
 use crate::hmis::codes::{ProjectType, disability, record_type, relationship, stage, yes_no};
-use crate::ingest::table::{NULL_DATE, NULL_DATETIME, NULL_INT};
+use crate::ingest::table::{DateColumn, IntColumn, NULL_DATE, NULL_DATETIME, NULL_INT};
 use crate::ingest::{Dataset, Export, StrColumn, Table};
 
 use super::chronic::{self, ChInputs, ChStatus};
@@ -27,16 +27,16 @@ pub struct FactOptions {
 }
 
 /// Nullable column readers: an absent column reads as null.
-struct Ints<'a>(Option<&'a [i32]>);
+struct Ints<'a>(Option<&'a IntColumn>);
 impl Ints<'_> {
     fn get(&self, i: usize) -> i32 {
-        self.0.map_or(NULL_INT, |c| c[i])
+        self.0.map_or(NULL_INT, |c| c.get(i))
     }
 }
-struct Dates<'a>(Option<&'a [i32]>);
+struct Dates<'a>(Option<&'a DateColumn>);
 impl Dates<'_> {
     fn get(&self, i: usize) -> Option<Day> {
-        self.0.map(|c| c[i]).filter(|&d| d != NULL_DATE)
+        self.0.map(|c| c.get(i)).filter(|&d| d != NULL_DATE)
     }
 }
 struct Strs<'a>(Option<&'a StrColumn>);
@@ -355,7 +355,7 @@ fn persons(dataset: &Dataset, cw: &Crosswalk) -> Vec<PersonFacts> {
             records[p] += 1;
             let pick = |rank: u8| Pick {
                 rank,
-                updated: updated.map_or(NULL_DATETIME, |u| u[i]),
+                updated: updated.map_or(NULL_DATETIME, |u| u.get(i)),
                 export: e as u32,
                 row: i as u32,
             };

@@ -19,9 +19,9 @@ use crate::hmis::upgrade::{FY2022_ABSENT_FILES, FY2022_EXTRA_FILES};
 use crate::hmis::{FileSpec, Schema, Version};
 use findings::rule;
 pub use findings::{Finding, Severity};
-use parse::{FileContext, ParsedFile, parse_file};
+use parse::{FileContext, ParsedFile, parse_file_with};
 use source::{ExportSource, REQUIRED_FILES};
-pub use table::{Column, StrColumn, Table};
+pub use table::{Column, DateColumn, DateTimeColumn, IntColumn, MoneyColumn, StrColumn, Table};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -221,7 +221,7 @@ fn unusable_err(
 /// Reads a file through `parse_file`; an unreadable file becomes an error finding.
 fn read_file(src: &ExportSource, ctx: &FileContext) -> ParsedFile {
     let entry = src.entry(&ctx.spec.name).unwrap_or("").to_string();
-    match src.read_with(&entry, |r| parse_file(ctx, r)) {
+    match src.read_sized_with(&entry, |r, size| parse_file_with(ctx, r, true, size)) {
         Ok(p) => p,
         Err(e) => {
             let mut findings = vec![Finding::error(
@@ -576,7 +576,7 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
 fn parse_export_file(ctx: &FileContext, r: &mut dyn std::io::Read) -> ParsedFile {
     // An ExportID check against "" would reject every row; parse with a context whose
     // export id is taken from each row by disabling the check (spec has ExportID as PK).
-    let mut p = parse::parse_file_with(ctx, r, false);
+    let mut p = parse::parse_file_with(ctx, r, false, None);
     for f in &mut p.findings {
         f.export_id.clear();
     }

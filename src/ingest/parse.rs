@@ -13,7 +13,7 @@ use crate::hmis::upgrade::{self, Plan};
 use crate::hmis::{ColType, FileSpec, Key, Lists, Version};
 
 use super::findings::{Finding, rule};
-use super::table::{Column, NULL_DATE, NULL_DATETIME, NULL_INT, Table};
+use super::table::{Column, NULL_DATE, NULL_DATETIME, NULL_INT, StrMark, Table};
 use super::values::{self, Deviation};
 
 /// What the parser needs to know about the export a file belongs to.
@@ -87,14 +87,26 @@ fn field<'a>(b: &'a [u8], non_utf8: &mut u64) -> Cow<'a, str> {
     }
 }
 
-/// A parsed cell, borrowing text from the record being read.
-enum Cell<'a> {
-    Null,
-    Str(Cow<'a, str>),
-    Int(i32),
-    Date(i32),
-    DateTime(i64),
-    Money(f64),
+/// The codes of some lists as a bit set (`None` when a code is outside 0..65536).
+fn code_set(lists: &[&CodeList]) -> Option<Vec<u64>> {
+    let mut bits = Vec::new();
+    for l in lists {
+        for &c in l.codes.keys() {
+            let c = usize::try_from(c).ok().filter(|c| *c < 65536)?;
+            if bits.len() <= c / 64 {
+                bits.resize(c / 64 + 1, 0u64);
+            }
+            bits[c / 64] |= 1 << (c % 64);
+        }
+    }
+    Some(bits)
+}
+
+fn in_set(bits: &[u64], x: i32) -> bool {
+    usize::try_from(x)
+        .ok()
+        .and_then(|x| bits.get(x / 64).map(|b| b & (1 << (x % 64)) != 0))
+        .unwrap_or(false)
 }
 
 struct Deviations {
@@ -120,15 +132,20 @@ impl Deviations {
 
 /// Reads and checks one file. Never panics on input: anything unreadable becomes a finding.
 pub fn parse_file(ctx: &FileContext, reader: &mut dyn Read) -> ParsedFile {
-    parse_file_with(ctx, reader, true)
+    parse_file_with(ctx, reader, true, None)
 }
 
+/// Rows read before the columns are sized for the whole file.
+const RESERVE_AFTER: u64 = 2000;
+
 /// As [`parse_file`]; `check_export_id` = false for Export.csv itself, whose rows define
-/// the ExportID.
+/// the ExportID. `size`, the file's length in bytes when known, lets the columns be
+/// allocated once at about their final size.
 pub fn parse_file_with(
     ctx: &FileContext,
     reader: &mut dyn Read,
     check_export_id: bool,
+    size: Option<u64>,
 ) -> ParsedFile {
     let spec = ctx.spec;
     let file = spec.file_name();
@@ -136,7 +153,8 @@ pub fn parse_file_with(
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .trim(csv::Trim::All)
+        // Fields are trimmed of ASCII whitespace here, as `csv::Trim::All` would, without
+        // the copy of every record it makes.
         // '\n' alone ends a record so that line numbers stay right for CRLF files (the csv
         // crate's CRLF mode reports a record as starting on the previous line); the '\r'
         // left at the end of the last field is removed by the trim.
@@ -153,7 +171,7 @@ pub fn parse_file_with(
             .iter()
             .enumerate()
             .map(|(i, b)| {
-                let s = field(b, &mut non_utf8).into_owned();
+                let s = field(b.trim_ascii(), &mut non_utf8).into_owned();
                 let s = if i == 0 {
                     s.trim_start_matches('\u{feff}').to_string()
                 } else {
@@ -277,6 +295,7 @@ pub fn parse_file_with(
         }
     }
     let deleted_pos = spec.position("DateDeleted").and_then(|i| plan.sources[i]);
+    let is_ssn = spec.name == "Client";
     let export_pos = spec.position("ExportID").filter(|_| check_export_id);
     let hashed = ctx.hash_status == 2 || ctx.hash_status == 4;
     // Dependent code lists.
@@ -301,6 +320,16 @@ pub fn parse_file_with(
         seen: BTreeMap::new(),
     };
     let (mut read, mut rejected, mut deleted) = (0u64, 0u64, 0u64);
+    // Each column's code lists as a bit set, when they fit one.
+    let code_sets: Vec<Option<Vec<u64>>> = rules.iter().map(|r| code_set(&r.lists)).collect();
+    // DisabilityResponse: list 4.10.2 for substance use (DisabilityType 10), the others else.
+    let (response_substance, response_other): (Vec<&CodeList>, Vec<&CodeList>) =
+        disability_response_pos
+            .map(|p| rules[p].lists.iter().partition(|l| l.id == "4.10.2"))
+            .unwrap_or_default();
+    // Where each text column stood before the current row (to undo a rejected row).
+    let mut marks: Vec<StrMark> = vec![StrMark::default(); rules.len()];
+    let mut reserved = false;
 
     if !header.is_empty() {
         loop {
@@ -338,7 +367,7 @@ pub fn parse_file_with(
                 ));
                 continue;
             }
-            if deleted_pos.is_some_and(|p| !rec[p].is_empty()) {
+            if deleted_pos.is_some_and(|p| !rec[p].trim_ascii().is_empty()) {
                 deleted += 1;
                 continue;
             }
@@ -346,27 +375,55 @@ pub fn parse_file_with(
                 rejected += 1;
                 continue;
             }
+            // Once the first rows show how long a row is, size the columns for the whole
+            // file (rather than doubling them as they fill).
+            if !reserved && read >= RESERVE_AFTER {
+                reserved = true;
+                let done = rdr.position().byte();
+                if let Some(size) = size
+                    && done > 0
+                {
+                    let rows = read as f64 * size as f64 / done as f64;
+                    let rows = (rows * 1.02) as usize + 64;
+                    table.reserve(rows.min(size as usize / 2));
+                }
+            }
             let before = non_utf8;
             let rec_ref = &rec;
-            let mut raw: Vec<Cow<str>> = Vec::with_capacity(rules.len());
-            for src in &plan.sources {
-                raw.push(match src {
-                    Some(p) => field(&rec_ref[*p], &mut non_utf8),
-                    None => Cow::Borrowed(""),
-                });
-            }
-            if non_utf8 > before && first_non_utf8_line == 0 {
-                first_non_utf8_line = line;
-            }
-            if !plan.transforms.is_empty() {
-                let src = |p: usize| std::str::from_utf8(&rec_ref[p]).unwrap_or("");
+            // The whole record at once when it is valid UTF-8 (nearly always).
+            let whole = std::str::from_utf8(rec_ref.as_slice()).ok();
+            // Older versions: the row's target values, rewritten by the upgrade plan.
+            let raw: Option<Vec<Cow<str>>> = if plan.transforms.is_empty() {
+                None
+            } else {
+                let mut raw: Vec<Cow<str>> = Vec::with_capacity(rules.len());
+                for src in &plan.sources {
+                    raw.push(match src {
+                        Some(p) => field(rec_ref[*p].trim_ascii(), &mut non_utf8),
+                        None => Cow::Borrowed(""),
+                    });
+                }
+                let src = |p: usize| std::str::from_utf8(rec_ref[p].trim_ascii()).unwrap_or("");
                 plan.apply(&mut raw, &src);
-            }
+                Some(raw)
+            };
 
+            let n = table.lines.len();
             let mut row_error = false;
-            let mut cells: Vec<Cell> = Vec::with_capacity(rules.len());
+            let mut export_mismatch: Option<String> = None;
+            let mut pk_duplicate: Option<u32> = None;
             for (i, r) in rules.iter().enumerate() {
-                let v: &str = &raw[i];
+                let cell: Cow<str> = match (&raw, plan.sources[i]) {
+                    (Some(raw), _) => Cow::Borrowed(&raw[i]),
+                    (None, None) => Cow::Borrowed(""),
+                    (None, Some(p)) => {
+                        match whole.and_then(|w| rec_ref.range(p).and_then(|g| w.get(g))) {
+                            Some(s) => Cow::Borrowed(s.trim_ascii()),
+                            None => field(rec_ref[p].trim_ascii(), &mut non_utf8),
+                        }
+                    }
+                };
+                let v: &str = &cell;
                 let shown = if r.pii { "" } else { v };
                 if v.is_empty() {
                     if r.required && !r.absent && plan.sources[i].is_some() {
@@ -391,62 +448,36 @@ pub fn parse_file_with(
                             ));
                         }
                     }
-                    cells.push(Cell::Null);
+                    let col = &mut table.columns[i];
+                    if let Column::Str(c) = col {
+                        marks[i] = c.mark();
+                    }
+                    col.push_null();
                     continue;
                 }
-                let parsed: Result<(Cell, Option<Deviation>), values::Unreadable> = match r.ty {
-                    ColType::Str => Ok((Cell::Str(raw[i].clone()), None)),
-                    ColType::Int => values::parse_int(v).map(|(x, d)| (Cell::Int(x), d)),
-                    ColType::Date => values::parse_date(v).map(|(x, d)| (Cell::Date(x), d)),
-                    ColType::DateTime => {
-                        values::parse_datetime(v).map(|(x, d)| (Cell::DateTime(x), d))
-                    }
-                    ColType::Money => values::parse_money(v).map(|(x, d)| (Cell::Money(x), d)),
+                // The value a dependent code list hangs on (earlier in the same row).
+                let depends_on = if Some(i) == type_provided_pos {
+                    record_type_pos
+                } else if Some(i) == disability_response_pos {
+                    disability_type_pos
+                } else {
+                    None
                 };
-                let cell = match parsed {
-                    Ok((cell, dev)) => {
-                        if let Some(d) = dev {
-                            deviations.add(i, d, line, v, r.pii);
-                        }
-                        cell
-                    }
-                    Err(values::Unreadable) => {
-                        let what = match r.ty {
-                            ColType::Int => "a whole number",
-                            ColType::Date => "a date (YYYY-MM-DD)",
-                            ColType::DateTime => "a date and time (YYYY-MM-DD HH:MM:SS)",
-                            ColType::Money => "an amount of money",
-                            ColType::Str => "text",
-                        };
-                        if r.critical {
-                            row_error = true;
-                            findings.push(Finding::error(
-                                &file,
-                                line,
-                                r.name,
-                                shown,
-                                rule::TYPE,
-                                format!("not {what}: row rejected"),
-                            ));
-                        } else {
-                            findings.push(Finding::warning(
-                                &file,
-                                line,
-                                r.name,
-                                shown,
-                                rule::TYPE,
-                                format!("not {what}: read as empty"),
-                            ));
-                        }
-                        cells.push(Cell::Null);
-                        continue;
-                    }
-                };
-                match &cell {
-                    Cell::Str(s) => {
-                        if let Some(max) = r.max_len {
+                let dependency = depends_on
+                    .filter(|p| *p < i)
+                    .and_then(|p| match &table.columns[p] {
+                        Column::Int(c) if c.len() > n => Some(c[n]),
+                        _ => None,
+                    })
+                    .filter(|x| *x != NULL_INT);
+                let mut unreadable = false;
+                match &mut table.columns[i] {
+                    Column::Str(c) => {
+                        if let Some(max) = r.max_len
+                            && v.len() > max
+                        {
                             let hashed_pii = hashed && r.pii;
-                            let n = s.chars().count();
+                            let n = v.chars().count();
                             if n > max && !(hashed_pii && n <= 68) {
                                 findings.push(Finding::warning(
                                     &file,
@@ -458,9 +489,9 @@ pub fn parse_file_with(
                                 ));
                             }
                         }
-                        if spec.name == "Client" && r.name == "SSN" && !hashed {
-                            let ok = s.len() == 9
-                                && s.bytes()
+                        if is_ssn && r.name == "SSN" && !hashed {
+                            let ok = v.len() == 9
+                                && v.bytes()
                                     .all(|b| b.is_ascii_digit() || b == b'x' || b == b'X');
                             if !ok {
                                 findings.push(Finding::warning(
@@ -473,81 +504,166 @@ pub fn parse_file_with(
                                 ));
                             }
                         }
-                    }
-                    Cell::Int(x) => {
-                        let lists: Vec<&CodeList> = if Some(i) == type_provided_pos {
-                            match record_type_pos.map(|p| &cells[p]) {
-                                Some(Cell::Int(rt)) => lists
-                                    .type_provided_list(*rt)
-                                    .and_then(|l| lists.list(l))
-                                    .into_iter()
-                                    .collect(),
-                                _ => r.lists.clone(),
-                            }
-                        } else if Some(i) == disability_response_pos {
-                            let substance = matches!(
-                                disability_type_pos.map(|p| &cells[p]),
-                                Some(Cell::Int(10))
-                            );
-                            r.lists
-                                .iter()
-                                .copied()
-                                .filter(|l| (l.id == "4.10.2") == substance)
-                                .collect()
-                        } else {
-                            r.lists.clone()
-                        };
-                        if !lists.is_empty() && !lists.iter().any(|l| l.contains(*x)) {
-                            let ids: Vec<&str> = lists.iter().map(|l| l.id.as_str()).collect();
-                            findings.push(Finding::warning(
-                                &file,
-                                line,
-                                r.name,
-                                shown,
-                                rule::CODE_LIST,
-                                format!("{x} is not a code of list {}", ids.join(" / ")),
-                            ));
-                        } else if let Some(el) = r.element
-                            && let Some(code) = lists.first().and_then(|l| l.codes.get(x))
-                            && !code.valid_for.is_empty()
-                            && !code.valid_for.iter().any(|e| e == el)
-                        {
-                            findings.push(Finding::warning(
-                                &file,
-                                line,
-                                r.name,
-                                shown,
-                                rule::CODE_LIST,
-                                format!(
-                                    "{x} is a code of list 3.12.1 but not valid for element {el}"
-                                ),
-                            ));
+                        if Some(i) == export_pos && v != ctx.export_id {
+                            export_mismatch = Some(v.to_string());
+                        }
+                        marks[i] = c.mark();
+                        let (code, new) = c.push_code(v);
+                        if Some(i) == pk_pos && !new {
+                            pk_duplicate = Some(code);
                         }
                     }
-                    Cell::Date(d) if r.pii && *d > ctx.reference_day => {
+                    Column::Int(c) => match values::parse_int(v) {
+                        Ok((x, dev)) => {
+                            if let Some(d) = dev {
+                                deviations.add(i, d, line, v, r.pii);
+                            }
+                            let one;
+                            let lists: &[&CodeList] = if Some(i) == type_provided_pos {
+                                match dependency {
+                                    Some(rt) => {
+                                        one = lists
+                                            .type_provided_list(rt)
+                                            .and_then(|l| lists.list(l));
+                                        one.as_slice()
+                                    }
+                                    None => &r.lists,
+                                }
+                            } else if Some(i) == disability_response_pos {
+                                if dependency == Some(10) {
+                                    &response_substance
+                                } else {
+                                    &response_other
+                                }
+                            } else {
+                                &r.lists
+                            };
+                            let listed = match &code_sets[i] {
+                                Some(bits) if std::ptr::eq(lists, r.lists.as_slice()) => {
+                                    in_set(bits, x)
+                                }
+                                _ => lists.iter().any(|l| l.contains(x)),
+                            };
+                            if !lists.is_empty() && !listed {
+                                let ids: Vec<&str> = lists.iter().map(|l| l.id.as_str()).collect();
+                                findings.push(Finding::warning(
+                                    &file,
+                                    line,
+                                    r.name,
+                                    shown,
+                                    rule::CODE_LIST,
+                                    format!("{x} is not a code of list {}", ids.join(" / ")),
+                                ));
+                            } else if let Some(el) = r.element
+                                && let Some(code) = lists.first().and_then(|l| l.codes.get(&x))
+                                && !code.valid_for.is_empty()
+                                && !code.valid_for.iter().any(|e| e == el)
+                            {
+                                findings.push(Finding::warning(
+                                    &file,
+                                    line,
+                                    r.name,
+                                    shown,
+                                    rule::CODE_LIST,
+                                    format!(
+                                        "{x} is a code of list 3.12.1 but not valid for element {el}"
+                                    ),
+                                ));
+                            }
+                            c.push(x);
+                        }
+                        Err(values::Unreadable) => {
+                            unreadable = true;
+                            c.push(NULL_INT);
+                        }
+                    },
+                    Column::Date(c) => match values::parse_date(v) {
+                        Ok((x, dev)) => {
+                            if let Some(d) = dev {
+                                deviations.add(i, d, line, v, r.pii);
+                            }
+                            if r.pii && x > ctx.reference_day {
+                                findings.push(Finding::warning(
+                                    &file,
+                                    line,
+                                    r.name,
+                                    "",
+                                    rule::DOB_FUTURE,
+                                    "birth date after the export date",
+                                ));
+                            }
+                            c.push(x);
+                        }
+                        Err(values::Unreadable) => {
+                            unreadable = true;
+                            c.push(NULL_DATE);
+                        }
+                    },
+                    Column::DateTime(c) => match values::parse_datetime(v) {
+                        Ok((x, dev)) => {
+                            if let Some(d) = dev {
+                                deviations.add(i, d, line, v, r.pii);
+                            }
+                            c.push(x);
+                        }
+                        Err(values::Unreadable) => {
+                            unreadable = true;
+                            c.push(NULL_DATETIME);
+                        }
+                    },
+                    Column::Money(c) => match values::parse_money(v) {
+                        Ok((x, dev)) => {
+                            if let Some(d) = dev {
+                                deviations.add(i, d, line, v, r.pii);
+                            }
+                            c.push(x);
+                        }
+                        Err(values::Unreadable) => {
+                            unreadable = true;
+                            c.push(f64::NAN);
+                        }
+                    },
+                }
+                if unreadable {
+                    let what = match r.ty {
+                        ColType::Int => "a whole number",
+                        ColType::Date => "a date (YYYY-MM-DD)",
+                        ColType::DateTime => "a date and time (YYYY-MM-DD HH:MM:SS)",
+                        ColType::Money => "an amount of money",
+                        ColType::Str => "text",
+                    };
+                    if r.critical {
+                        row_error = true;
+                        findings.push(Finding::error(
+                            &file,
+                            line,
+                            r.name,
+                            shown,
+                            rule::TYPE,
+                            format!("not {what}: row rejected"),
+                        ));
+                    } else {
                         findings.push(Finding::warning(
                             &file,
                             line,
                             r.name,
-                            "",
-                            rule::DOB_FUTURE,
-                            "birth date after the export date",
+                            shown,
+                            rule::TYPE,
+                            format!("not {what}: read as empty"),
                         ));
                     }
-                    _ => {}
                 }
-                cells.push(cell);
             }
-            if let Some(p) = export_pos
-                && let Cell::Str(s) = &cells[p]
-                && s != ctx.export_id
-            {
+            if non_utf8 > before && first_non_utf8_line == 0 {
+                first_non_utf8_line = line;
+            }
+            if let Some(s) = export_mismatch {
                 row_error = true;
                 findings.push(Finding::error(
                     &file,
                     line,
                     "ExportID",
-                    s,
+                    &s,
                     rule::EXPORT_ID_MISMATCH,
                     format!(
                         "ExportID differs from the export's ({}): row rejected",
@@ -556,10 +672,9 @@ pub fn parse_file_with(
                 ));
             }
             if !row_error
+                && let Some(code) = pk_duplicate
                 && let Some(p) = pk_pos
-                && let Cell::Str(s) = &cells[p]
                 && let Column::Str(pk) = &table.columns[p]
-                && let Some(code) = pk.lookup(s)
             {
                 row_error = true;
                 let first = pk_first_row
@@ -569,7 +684,7 @@ pub fn parse_file_with(
                     &file,
                     line,
                     rules[p].name,
-                    s,
+                    pk.value_of(code),
                     rule::PK_DUPLICATE,
                     format!(
                         "duplicate {} (first at line {first}): row rejected",
@@ -579,27 +694,19 @@ pub fn parse_file_with(
             }
             if row_error {
                 rejected += 1;
-                continue;
-            }
-            for (col, cell) in table.columns.iter_mut().zip(cells.drain(..)) {
-                match (col, cell) {
-                    (Column::Str(c), Cell::Str(s)) => c.push(&s),
-                    (Column::Str(c), _) => c.push(""),
-                    (Column::Int(c), Cell::Int(x)) => c.push(x),
-                    (Column::Int(c), _) => c.push(NULL_INT),
-                    (Column::Date(c), Cell::Date(x)) => c.push(x),
-                    (Column::Date(c), _) => c.push(NULL_DATE),
-                    (Column::DateTime(c), Cell::DateTime(x)) => c.push(x),
-                    (Column::DateTime(c), _) => c.push(NULL_DATETIME),
-                    (Column::Money(c), Cell::Money(x)) => c.push(x),
-                    (Column::Money(c), _) => c.push(f64::NAN),
+                for (c, m) in table.columns.iter_mut().zip(&marks) {
+                    match c {
+                        Column::Str(c) => c.rollback(*m),
+                        c => c.truncate(n),
+                    }
                 }
+                continue;
             }
             if let Some(p) = pk_pos
                 && let Column::Str(pk) = &table.columns[p]
                 && pk.distinct() > pk_first_row.len()
             {
-                pk_first_row.push(table.lines.len() as u32);
+                pk_first_row.push(n as u32);
             }
             table.lines.push(line as u32);
         }
@@ -641,5 +748,71 @@ pub fn parse_file_with(
         rejected,
         deleted,
         header,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hmis::Schema;
+
+    fn parse(file: &str, csv: &[u8]) -> ParsedFile {
+        let ctx = FileContext {
+            export_id: "E1",
+            version: Version::Fy2026,
+            spec: Schema::fy2026().file(file).unwrap(),
+            hash_status: 1,
+            reference_day: i32::MAX,
+        };
+        parse_file_with(&ctx, &mut &csv[..], true, Some(csv.len() as u64))
+    }
+
+    #[test]
+    fn a_rejected_row_leaves_no_trace() {
+        let csv = "UserID,UserFirstName,UserLastName,UserPhone,UserExtension,UserEmail,\
+                   DateCreated,DateUpdated,DateDeleted,ExportID\n\
+                   U1,Ann,,,,,2025-01-01 10:00:00,2025-01-01 10:00:00,,OTHER\n\
+                   U1,Bo,,,,,2025-01-01 10:00:00,2025-01-01 10:00:00,,E1\n\
+                   U1,Cy,,,,,2025-01-01 10:00:00,2025-01-01 10:00:00,,E1\n\
+                   U2 , Dee ,,,,,2025-01-01 10:00:00,bad,,E1\r\n";
+        let p = parse("User", csv.as_bytes());
+        let rules: Vec<(&str, u64)> = p.findings.iter().map(|f| (f.rule, f.line)).collect();
+        assert_eq!(
+            rules,
+            [
+                (rule::EXPORT_ID_MISMATCH, 2),
+                (rule::PK_DUPLICATE, 4),
+                (rule::TYPE, 5)
+            ]
+        );
+        assert!(p.findings[1].message.contains("first at line 3"));
+        assert_eq!((p.read, p.rejected, p.table.len()), (4, 2, 2));
+        let names = p.table.str_col("UserFirstName").unwrap();
+        assert_eq!((names.get(0), names.get(1)), ("Bo", "Dee"));
+        assert_eq!(p.table.str_col("UserID").unwrap().get(1), "U2");
+        assert_eq!(p.table.lines, vec![3, 5]);
+    }
+
+    #[test]
+    fn a_character_split_between_fields_is_not_utf8() {
+        // "é" is C3 A9: split over two fields, each is invalid alone.
+        let mut csv = b"UserID,UserFirstName,UserLastName,UserPhone,UserExtension,UserEmail,\
+                        DateCreated,DateUpdated,DateDeleted,ExportID\n"
+            .to_vec();
+        csv.extend_from_slice(b"U1,x\xc3,\xa9y,,,,2025-01-01 10:00:00,2025-01-01 10:00:00,,E1\n");
+        csv.extend_from_slice(b"U2,Zo\xc3\xab,,,,,2025-01-01 10:00:00,2025-01-01 10:00:00,,E1\n");
+        let p = parse("User", &csv);
+        let first = p.table.str_col("UserFirstName").unwrap();
+        let last = p.table.str_col("UserLastName").unwrap();
+        assert_eq!((first.get(0), last.get(0)), ("xÃ", "©y"));
+        assert_eq!(first.get(1), "Zoë");
+        let enc: Vec<&Finding> = p
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule::ENCODING)
+            .collect();
+        assert_eq!(enc.len(), 1);
+        assert!(enc[0].message.contains("2 value(s)"), "{}", enc[0].message);
+        assert_eq!(enc[0].line, 2);
     }
 }

@@ -38,10 +38,21 @@ impl ExportSource {
 
     /// Calls `f` with a reader over the named file.
     pub fn read_with<T>(&self, entry: &str, f: impl FnOnce(&mut dyn Read) -> T) -> io::Result<T> {
+        self.read_sized_with(entry, |r, _| f(r))
+    }
+
+    /// Calls `f` with a reader over the named file and its length in bytes (uncompressed).
+    pub fn read_sized_with<T>(
+        &self,
+        entry: &str,
+        f: impl FnOnce(&mut dyn Read, Option<u64>) -> T,
+    ) -> io::Result<T> {
         match &self.kind {
             Kind::Dir(dir) => {
-                let mut r = BufReader::with_capacity(1 << 20, File::open(dir.join(entry))?);
-                Ok(f(&mut r))
+                let file = File::open(dir.join(entry))?;
+                let size = file.metadata().ok().map(|m| m.len());
+                let mut r = BufReader::with_capacity(1 << 20, file);
+                Ok(f(&mut r, size))
             }
             Kind::Zip(zip, folder) => {
                 let mut archive = zip::ZipArchive::new(BufReader::new(File::open(zip)?))
@@ -52,8 +63,9 @@ impl ExportSource {
                     format!("{folder}/{entry}")
                 };
                 let file = archive.by_name(&name).map_err(io::Error::other)?;
+                let size = Some(file.size());
                 let mut r = BufReader::with_capacity(1 << 20, file);
-                Ok(f(&mut r))
+                Ok(f(&mut r, size))
             }
         }
     }

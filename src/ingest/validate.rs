@@ -4,11 +4,12 @@
 //! specification's file order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use crate::hmis::{Key, Schema};
 
 use super::findings::{Finding, Severity, rule};
-use super::table::{Column, NULL_DATE, NULL_INT, StrColumn, Table};
+use super::table::{Column, NULL_DATE, NULL_INT, StrColumn, StrHasher, Table};
 use super::{Export, FileCount};
 
 /// Project types whose clients stay overnight (ES, TH, PSH, SH, PH, RRH).
@@ -46,6 +47,18 @@ fn idx(file: &str) -> usize {
     Schema::fy2026().file_index(file).expect("known file")
 }
 
+/// A fast hash for the string-keyed maps of the checks (their order never shows).
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<StrHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<StrHasher>>;
+
+/// The values of a text column (borrowed).
+fn key_set<'a>(t: &'a Table, col: &str) -> FastSet<&'a str> {
+    match t.str_col(col) {
+        Some(c) => (0..c.len()).map(|i| c.get(i)).collect(),
+        None => FastSet::default(),
+    }
+}
+
 fn keys(t: &Table, col: &str) -> HashSet<String> {
     match t.str_col(col) {
         Some(c) => (0..c.len()).map(|i| c.get(i).to_string()).collect(),
@@ -54,8 +67,8 @@ fn keys(t: &Table, col: &str) -> HashSet<String> {
 }
 
 /// What child records need to know about their enrollment.
-struct Enr {
-    personal_id: String,
+struct Enr<'a> {
+    personal_id: &'a str,
     entry: i32,
     exit: Option<i32>,
     project_type: i32,
@@ -105,24 +118,31 @@ pub fn cross_check(
             if is_user && !have_users {
                 continue;
             }
-            let parent_owned;
-            let parent_keys = if is_user {
-                &users
-            } else {
-                parent_owned = keys(&export.tables[idx(parent)], pcol);
-                &parent_owned
-            };
-            let table = &mut export.tables[fi];
+            let table = &export.tables[fi];
             let Some(col) = table.str_col(&c.name) else {
                 continue;
+            };
+            // Whether each distinct value of the column has a parent, checked once per value.
+            let has_parent: Vec<bool> = {
+                let parent_keys = (!is_user).then(|| key_set(&export.tables[idx(parent)], pcol));
+                (0..col.distinct() as u32)
+                    .map(|code| {
+                        let v = col.value_of(code);
+                        v.is_empty()
+                            || match &parent_keys {
+                                Some(keys) => keys.contains(v),
+                                None => users.contains(v),
+                            }
+                    })
+                    .collect()
             };
             let mut keep = vec![true; table.len()];
             let mut found = Vec::new();
             for (r, k) in keep.iter_mut().enumerate() {
-                let v = col.get(r);
-                if v.is_empty() || parent_keys.contains(v) {
+                if has_parent[col.code(r) as usize] {
                     continue;
                 }
+                let v = col.get(r);
                 // A missing user is a warning (the row is still good); any other
                 // missing parent rejects the row.
                 let (severity, message) = if is_user {
@@ -147,7 +167,7 @@ pub fn cross_check(
             for f in found {
                 ck.push(f);
             }
-            ck.apply(table, &keep);
+            ck.apply(&mut export.tables[fi], &keep);
         }
         if spec.name == "ProjectCoC" {
             check_inventory(export, &mut ck);
@@ -383,9 +403,10 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     }
 
     // Exits.
-    let mut exits: HashMap<String, i32> = HashMap::new();
+    // Exit date of each enrollment, by row (EnrollmentID is the table's key).
+    let mut exits: Vec<Option<i32>> = vec![None; n];
     {
-        let enr_index: HashMap<&str, usize> = (0..n).map(|r| (eid.get(r), r)).collect();
+        let enr_index: FastMap<&str, usize> = (0..n).map(|r| (eid.get(r), r)).collect();
         let ex = &mut export.tables[idx("Exit")];
         if let (Some(xe), Some(xp), Some(xd)) = (
             ex.str_col("EnrollmentID"),
@@ -432,7 +453,7 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
                     found.push(Finding::error("Exit.csv", line, "ExitDate", &super::table::Value::Date(xd[r]).to_string(), rule::EXIT_BEFORE_ENTRY, format!("exit date is before the entry date of enrollment {}: row rejected (the enrollment is read as open)", xe.get(r))));
                     continue;
                 }
-                if exits.contains_key(xe.get(r)) {
+                if exits[er].is_some() {
                     *k = false;
                     found.push(Finding::error(
                         "Exit.csv",
@@ -444,7 +465,7 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
                     ));
                     continue;
                 }
-                exits.insert(xe.get(r).to_string(), xd[r]);
+                exits[er] = Some(xd[r]);
             }
             for f in found {
                 ck.push(f);
@@ -462,7 +483,7 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
             .get(prj.get(r))
             .is_some_and(|t| RESIDENTIAL.contains(t))
         {
-            let exit = exits.get(eid.get(r)).copied().unwrap_or(i32::MAX);
+            let exit = exits[r].unwrap_or(i32::MAX);
             stays
                 .entry((pid.get(r), prj.get(r)))
                 .or_default()
@@ -485,14 +506,14 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     }
 
     // Records that hang off an enrollment.
-    let info: HashMap<String, Enr> = (0..n)
+    let info: FastMap<&str, Enr> = (0..n)
         .map(|r| {
             (
-                eid.get(r).to_string(),
+                eid.get(r),
                 Enr {
-                    personal_id: pid.get(r).to_string(),
+                    personal_id: pid.get(r),
                     entry: entry[r],
-                    exit: exits.get(eid.get(r)).copied(),
+                    exit: exits[r],
                     project_type: project_type.get(prj.get(r)).copied().unwrap_or(NULL_INT),
                 },
             )
@@ -515,89 +536,101 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     }
 }
 
-fn check_children(export: &mut Export, file: &str, info: &HashMap<String, Enr>, ck: &mut Checker) {
-    let assessments = if file.starts_with("Assessment") && file != "Assessment" {
-        Some(keys(&export.tables[idx("Assessment")], "AssessmentID"))
-    } else {
-        None
-    };
-    let t = &mut export.tables[idx(file)];
-    let (Some(e), Some(p)) = (t.str_col("EnrollmentID"), t.str_col("PersonalID")) else {
-        return;
-    };
-    let services = file == "Services";
-    let rt = t.int_col("RecordType");
-    let dp = t.date_col("DateProvided");
-    let aid = t.str_col("AssessmentID");
+fn check_children(export: &mut Export, file: &str, info: &FastMap<&str, Enr>, ck: &mut Checker) {
     let name = format!("{file}.csv");
-    let mut keep = vec![true; t.len()];
-    let mut found = Vec::new();
-    for (r, k) in keep.iter_mut().enumerate() {
-        let line = t.lines[r] as u64;
-        if let (Some(a), Some(set)) = (aid, &assessments)
-            && !set.contains(a.get(r))
-        {
-            *k = false;
-            found.push(Finding::error(
-                &name,
-                line,
-                "AssessmentID",
-                a.get(r),
-                rule::FK_MISSING,
-                format!(
-                    "Assessment.csv has no usable row with AssessmentID {}: row rejected",
-                    a.get(r)
-                ),
-            ));
-            continue;
-        }
-        let Some(en) = info.get(e.get(r)) else {
-            *k = false;
-            found.push(Finding::error(
-                &name,
-                line,
-                "EnrollmentID",
-                e.get(r),
-                rule::FK_MISSING,
-                format!(
-                    "Enrollment.csv has no usable row with EnrollmentID {}: row rejected",
-                    e.get(r)
-                ),
-            ));
-            continue;
+    let (keep, found) = {
+        let assessments = (file.starts_with("Assessment") && file != "Assessment")
+            .then(|| key_set(&export.tables[idx("Assessment")], "AssessmentID"));
+        let t = &export.tables[idx(file)];
+        let (Some(e), Some(p)) = (t.str_col("EnrollmentID"), t.str_col("PersonalID")) else {
+            return;
         };
-        if en.personal_id != p.get(r) {
-            *k = false;
-            found.push(Finding::error(
-                &name,
-                line,
-                "PersonalID",
-                p.get(r),
-                rule::FK_PERSON_MISMATCH,
-                format!(
-                    "enrollment {} belongs to PersonalID {}: row rejected",
-                    e.get(r),
-                    en.personal_id
-                ),
-            ));
-            continue;
-        }
-        if services
-            && let (Some(rt), Some(dp)) = (rt, dp)
-            && rt[r] == BED_NIGHT
-        {
-            if en.project_type != NIGHT_BY_NIGHT {
-                found.push(Finding::warning(&name, line, "RecordType", "200", rule::BED_NIGHT_PROJECT_TYPE, "bed night recorded in a project that is not a night-by-night emergency shelter"));
-            }
-            let d = dp[r];
-            if d < en.entry || en.exit.is_some_and(|x| d >= x) {
+        let services = file == "Services";
+        let rt = t.int_col("RecordType");
+        let dp = t.date_col("DateProvided");
+        let aid = t.str_col("AssessmentID");
+        // Lookups once per distinct value rather than once per row.
+        let enrollment: Vec<Option<&Enr>> = (0..e.distinct() as u32)
+            .map(|c| info.get(e.value_of(c)))
+            .collect();
+        let assessed: Option<Vec<bool>> = match (aid, &assessments) {
+            (Some(a), Some(set)) => Some(
+                (0..a.distinct() as u32)
+                    .map(|c| set.contains(a.value_of(c)))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let mut keep = vec![true; t.len()];
+        let mut found = Vec::new();
+        for (r, k) in keep.iter_mut().enumerate() {
+            let line = t.lines[r] as u64;
+            if let (Some(a), Some(ok)) = (aid, &assessed)
+                && !ok[a.code(r) as usize]
+            {
                 *k = false;
-                found.push(Finding::error(&name, line, "DateProvided", &super::table::Value::Date(d).to_string(), rule::BED_NIGHT_OUTSIDE, format!("bed night outside enrollment {} (nights run from entry to the day before exit): row rejected", e.get(r))));
+                found.push(Finding::error(
+                    &name,
+                    line,
+                    "AssessmentID",
+                    a.get(r),
+                    rule::FK_MISSING,
+                    format!(
+                        "Assessment.csv has no usable row with AssessmentID {}: row rejected",
+                        a.get(r)
+                    ),
+                ));
+                continue;
+            }
+            let Some(en) = enrollment[e.code(r) as usize] else {
+                *k = false;
+                found.push(Finding::error(
+                    &name,
+                    line,
+                    "EnrollmentID",
+                    e.get(r),
+                    rule::FK_MISSING,
+                    format!(
+                        "Enrollment.csv has no usable row with EnrollmentID {}: row rejected",
+                        e.get(r)
+                    ),
+                ));
+                continue;
+            };
+            if en.personal_id != p.get(r) {
+                *k = false;
+                found.push(Finding::error(
+                    &name,
+                    line,
+                    "PersonalID",
+                    p.get(r),
+                    rule::FK_PERSON_MISMATCH,
+                    format!(
+                        "enrollment {} belongs to PersonalID {}: row rejected",
+                        e.get(r),
+                        en.personal_id
+                    ),
+                ));
+                continue;
+            }
+            if services
+                && let (Some(rt), Some(dp)) = (rt, dp)
+                && rt[r] == BED_NIGHT
+            {
+                if en.project_type != NIGHT_BY_NIGHT {
+                    found.push(Finding::warning(&name, line, "RecordType", "200", rule::BED_NIGHT_PROJECT_TYPE, "bed night recorded in a project that is not a night-by-night emergency shelter"));
+                }
+                let d = dp[r];
+                if d < en.entry || en.exit.is_some_and(|x| d >= x) {
+                    *k = false;
+                    found.push(Finding::error(&name, line, "DateProvided", &super::table::Value::Date(d).to_string(), rule::BED_NIGHT_OUTSIDE, format!("bed night outside enrollment {} (nights run from entry to the day before exit): row rejected", e.get(r))));
+                }
             }
         }
-    }
+        (keep, found)
+    };
     for f in found {
         ck.push(f);
     }
-    ck.apply(t, &keep);
+    ck.apply(&mut export.tables[idx(file)], &keep);
 }

@@ -1,9 +1,9 @@
 //! Parsing one cell by its HMIS type, accepting the deviations real exports contain and
 //! saying which deviation was met so the caller can count it as a warning.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveTime, Timelike};
 
-use super::table::{days_from_date, secs_from_datetime};
+use super::table::days_from_date;
 
 /// A value that cannot be read as its type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +149,9 @@ fn parse_time(s: &str) -> Option<(NaiveTime, bool, bool)> {
     None
 }
 
+/// Days from CE of 1970-01-01.
+const UNIX_EPOCH_DAY: i64 = 719_163;
+
 /// Parses a datetime. `Ok((seconds, None))` for the standard form.
 pub fn parse_datetime(s: &str) -> Result<(i64, Option<Deviation>), Unreadable> {
     let b = s.as_bytes();
@@ -163,14 +166,14 @@ pub fn parse_datetime(s: &str) -> Result<(i64, Option<Deviation>), Unreadable> {
     if date_dev == Some(Deviation::TimeInDate) {
         return Err(Unreadable);
     }
-    let date = NaiveDate::from_num_days_from_ce_opt(days).ok_or(Unreadable)?;
+    // Seconds from 1970-01-01 of the day's midnight (the date is valid: it was parsed).
+    let midnight = (days as i64 - UNIX_EPOCH_DAY) * 86_400;
     if time_part.is_empty() {
-        let t = secs_from_datetime(date.and_time(NaiveTime::MIN));
-        return Ok((t, Some(date_dev.unwrap_or(Deviation::DateOnly))));
+        return Ok((midnight, Some(date_dev.unwrap_or(Deviation::DateOnly))));
     }
     let time_part = time_part.trim_end_matches('Z');
     let (time, secs, frac) = parse_time(time_part).ok_or(Unreadable)?;
-    let t = secs_from_datetime(NaiveDateTime::new(date, time));
+    let t = midnight + time.num_seconds_from_midnight() as i64;
     let dev = date_dev.or(if sep == b'T' || frac {
         Some(Deviation::IsoT)
     } else if !secs {
@@ -222,6 +225,7 @@ pub fn parse_money(s: &str) -> Result<(f64, Option<Deviation>), Unreadable> {
 mod tests {
     use super::*;
     use crate::ingest::table::{date_from_days, datetime_from_secs};
+    use chrono::NaiveDateTime;
 
     fn d(s: &str) -> String {
         date_from_days(parse_date(s).unwrap().0)
@@ -285,6 +289,18 @@ mod tests {
         );
         assert!(parse_datetime("2025-01-02 25:00:00").is_err());
         assert!(parse_datetime("noon").is_err());
+        // Seconds computed from the day number agree with chrono's, over the whole range.
+        for y in [1, 999, 1899, 1900, 1969, 1970, 2000, 2025, 2106, 2107, 9999] {
+            for (m, d) in [(1, 1), (2, 28), (12, 31)] {
+                for time in ["00:00:00", "23:59:59", "12:34:56"] {
+                    let s = format!("{y:04}-{m:02}-{d:02} {time}");
+                    let want = crate::ingest::table::secs_from_datetime(
+                        NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S").unwrap(),
+                    );
+                    assert_eq!(parse_datetime(&s).unwrap().0, want, "{s}");
+                }
+            }
+        }
     }
 
     #[test]

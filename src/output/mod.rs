@@ -6,6 +6,7 @@ pub mod dedup_files;
 pub mod html;
 pub mod ingest_files;
 pub mod json;
+pub mod rundir;
 pub mod xlsx;
 
 use std::fs::{self, File};
