@@ -305,35 +305,61 @@ fn inventory(
 /// one, a known answer over "doesn't know", "doesn't know" over nothing), then the most
 /// recently updated, then the smallest (ExportID, PersonalID).
 fn persons(dataset: &Dataset, cw: &Crosswalk) -> Vec<PersonFacts> {
+    /// A candidate value and what ranks it.
     #[derive(Clone, Copy)]
-    struct Pick {
+    struct Pick<T> {
         rank: u8,
         updated: i64,
         export: u32,
         row: u32,
+        value: T,
     }
-    let better = |a: &Pick, b: &Option<Pick>| -> bool {
-        let Some(b) = b else { return true };
-        match (a.rank, a.updated).cmp(&(b.rank, b.updated)) {
-            Ordering::Greater => true,
-            Ordering::Less => false,
-            Ordering::Equal => {
-                let pid = |p: &Pick| {
-                    dataset.exports[p.export as usize]
-                        .table("Client")
-                        .str_col("PersonalID")
-                        .map_or("", |c| c.get(p.row as usize))
-                };
-                (a.export, pid(a)) < (b.export, pid(b))
-            }
+    let pids: Vec<Option<&StrColumn>> = dataset
+        .exports
+        .iter()
+        .map(|ex| ex.table("Client").str_col("PersonalID"))
+        .collect();
+    let pid = |export: u32, row: u32| pids[export as usize].map_or("", |c| c.get(row as usize));
+    fn keep<'a, T: Copy>(
+        slot: &mut Option<Pick<T>>,
+        c: Pick<T>,
+        pid: &dyn Fn(u32, u32) -> &'a str,
+    ) {
+        let replace = match slot {
+            None => true,
+            Some(b) => match (c.rank, c.updated).cmp(&(b.rank, b.updated)) {
+                Ordering::Greater => true,
+                Ordering::Less => false,
+                Ordering::Equal => {
+                    (c.export, pid(c.export, c.row)) < (b.export, pid(b.export, b.row))
+                }
+            },
+        };
+        if replace {
+            *slot = Some(c);
         }
-    };
+    }
+    fn with<T>(pk: Pick<()>, value: T) -> Pick<T> {
+        Pick {
+            rank: pk.rank,
+            updated: pk.updated,
+            export: pk.export,
+            row: pk.row,
+            value,
+        }
+    }
     let n = cw.persons();
-    let mut dob: Vec<Option<Pick>> = vec![None; n];
-    let mut sex: Vec<Option<Pick>> = vec![None; n];
-    let mut race: Vec<Option<Pick>> = vec![None; n];
-    let mut vet: Vec<Option<Pick>> = vec![None; n];
+    let mut dob: Vec<Option<Pick<Day>>> = vec![None; n];
+    let mut sex: Vec<Option<Pick<i32>>> = vec![None; n];
+    // (race bits, RaceNone)
+    let mut race: Vec<Option<Pick<(u8, i32)>>> = vec![None; n];
+    let mut vet: Vec<Option<Pick<i32>>> = vec![None; n];
     let mut records = vec![0u32; n];
+    let known_rank = |code: i32| match code {
+        0 | 1 => 2,
+        NULL_INT => 0,
+        _ => 1,
+    };
     for (e, ex) in dataset.exports.iter().enumerate() {
         let t = ex.table("Client");
         let Some(pids) = t.str_col("PersonalID") else {
@@ -353,84 +379,53 @@ fn persons(dataset: &Dataset, cw: &Crosswalk) -> Vec<PersonFacts> {
             };
             let p = p as usize;
             records[p] += 1;
+            let up = updated.map_or(NULL_DATETIME, |u| u.get(i));
             let pick = |rank: u8| Pick {
                 rank,
-                updated: updated.map_or(NULL_DATETIME, |u| u.get(i)),
+                updated: up,
                 export: e as u32,
                 row: i as u32,
+                value: (),
             };
-            if d.get(i).is_some() {
+            if let Some(b) = d.get(i) {
                 let rank = match dq.get(i) {
                     1 => 3,
                     2 => 2,
                     _ => 1,
                 };
-                let c = pick(rank);
-                if better(&c, &dob[p]) {
-                    dob[p] = Some(c);
+                keep(&mut dob[p], with(pick(rank), b), &pid);
+            }
+            let code = s.get(i);
+            keep(&mut sex[p], with(pick(known_rank(code)), code), &pid);
+            let code = v.get(i);
+            keep(&mut vet[p], with(pick(known_rank(code)), code), &pid);
+            let bits = races.iter().enumerate().fold(0u8, |acc, (b, r)| {
+                if r.get(i) == yes_no::YES {
+                    acc | (1 << b)
+                } else {
+                    acc
                 }
-            }
-            let known_rank = |code: i32| match code {
-                0 | 1 => 2,
-                NULL_INT => 0,
-                _ => 1,
-            };
-            let c = pick(known_rank(s.get(i)));
-            if better(&c, &sex[p]) {
-                sex[p] = Some(c);
-            }
-            let c = pick(known_rank(v.get(i)));
-            if better(&c, &vet[p]) {
-                vet[p] = Some(c);
-            }
-            let any_race = races.iter().any(|r| r.get(i) == yes_no::YES);
-            let rank = if any_race {
+            });
+            let none = rn.get(i);
+            let rank = if bits != 0 {
                 2
-            } else if matches!(rn.get(i), 8 | 9) {
+            } else if matches!(none, 8 | 9) {
                 1
             } else {
                 0
             };
-            let c = pick(rank);
-            if better(&c, &race[p]) {
-                race[p] = Some(c);
-            }
+            keep(&mut race[p], with(pick(rank), (bits, none)), &pid);
         }
     }
-    let read = |pick: &Option<Pick>, f: &dyn Fn(&Table, usize) -> i32| -> i32 {
-        pick.map_or(NULL_INT, |p| {
-            f(
-                dataset.exports[p.export as usize].table("Client"),
-                p.row as usize,
-            )
-        })
-    };
     (0..n)
         .map(|p| {
-            let dob = dob[p].and_then(|pk| {
-                dates(dataset.exports[pk.export as usize].table("Client"), "DOB")
-                    .get(pk.row as usize)
-            });
-            let race_bits = race[p].map_or(0u8, |pk| {
-                let t = dataset.exports[pk.export as usize].table("Client");
-                RACE_COLUMNS.iter().enumerate().fold(0u8, |acc, (b, c)| {
-                    if ints(t, c).get(pk.row as usize) == yes_no::YES {
-                        acc | (1 << b)
-                    } else {
-                        acc
-                    }
-                })
-            });
+            let (bits, none) = race[p].map_or((0, NULL_INT), |r| r.value);
             PersonFacts {
-                dob,
-                sex: read(&sex[p], &|t, i| ints(t, "Sex").get(i)),
-                race: race_bits,
-                race_none: if race_bits == 0 {
-                    read(&race[p], &|t, i| ints(t, "RaceNone").get(i))
-                } else {
-                    NULL_INT
-                },
-                veteran: read(&vet[p], &|t, i| ints(t, "VeteranStatus").get(i)),
+                dob: dob[p].map(|d| d.value),
+                sex: sex[p].map_or(NULL_INT, |x| x.value),
+                race: bits,
+                race_none: if bits == 0 { none } else { NULL_INT },
+                veteran: vet[p].map_or(NULL_INT, |x| x.value),
                 records: records[p],
             }
         })
