@@ -26,6 +26,29 @@ pub struct FactOptions {
     pub coc: Option<String>,
 }
 
+/// FxHash (the rustc hasher): a fast, fixed hash for the ID strings the build looks up
+/// tens of millions of times (EnrollmentID of every child record). Not DoS-resistant, which
+/// batch input of one's own exports does not need.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+}
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+
 /// Nullable column readers: an absent column reads as null.
 struct Ints<'a>(Option<&'a IntColumn>);
 impl Ints<'_> {
@@ -508,7 +531,7 @@ fn export_part<'a>(
     };
 
     // The household's CoC is its head's EnrollmentCoC (HMIS collects it for the head only).
-    let mut households: HashMap<&str, u32> = HashMap::new();
+    let mut households: FxMap<&str, u32> = FxMap::default();
     let mut hh_coc: Vec<&str> = Vec::new();
     let mut row_hh = Vec::with_capacity(t.len());
     for i in 0..t.len() {
@@ -530,7 +553,7 @@ fn export_part<'a>(
     }
     part.households = hh_coc.len() as u32;
 
-    let mut local: HashMap<&str, u32> = HashMap::with_capacity(t.len());
+    let mut local: FxMap<&str, u32> = FxMap::with_capacity_and_hasher(t.len(), Default::default());
     for i in 0..t.len() {
         let Some(person) = cw.person(e, pid.get(i)) else {
             part.without_client += 1;
