@@ -119,12 +119,27 @@ pub fn write_dedup_files(
     ])
 }
 
-/// Times of the phases, printed on stderr at the end (and read by benches/run.sh).
+/// Times of the phases, printed on stderr at the end (and read by benches/run.sh): wall
+/// time, and the process's CPU time (user + system) where the OS reports it, which a busy
+/// machine does not inflate.
 #[derive(Default)]
 pub struct Phases {
     started: Option<Instant>,
-    last: Option<Instant>,
-    pub done: Vec<(&'static str, f64)>,
+    last: Option<(Instant, Option<f64>)>,
+    /// (phase, wall seconds, CPU seconds)
+    pub done: Vec<(&'static str, f64, Option<f64>)>,
+}
+
+/// CPU time (user + system) of this process so far, from /proc/self/stat (Linux).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    // Linux reports clock ticks of 1/100 s (USER_HZ) on every architecture it supports.
+    Some((utime + stime) / 100.0)
 }
 
 impl Phases {
@@ -132,23 +147,31 @@ impl Phases {
         let now = Instant::now();
         Phases {
             started: Some(now),
-            last: Some(now),
+            last: Some((now, cpu_seconds())),
             done: Vec::new(),
         }
     }
     pub fn mark(&mut self, name: &'static str) {
         let now = Instant::now();
-        if let Some(l) = self.last {
-            self.done.push((name, (now - l).as_secs_f64()));
+        let cpu = cpu_seconds();
+        if let Some((l, lc)) = self.last {
+            let c = match (cpu, lc) {
+                (Some(a), Some(b)) => Some(a - b),
+                _ => None,
+            };
+            self.done.push((name, (now - l).as_secs_f64(), c));
         }
-        self.last = Some(now);
+        self.last = Some((now, cpu));
     }
     pub fn line(&self) -> String {
         let total = self.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
         let parts: Vec<String> = self
             .done
             .iter()
-            .map(|(n, s)| format!("{n} {s:.2}s"))
+            .map(|(n, s, c)| match c {
+                Some(c) => format!("{n} {s:.2}s (cpu {c:.2}s)"),
+                None => format!("{n} {s:.2}s"),
+            })
             .collect();
         format!("{} = {total:.2}s", parts.join(", "))
     }
