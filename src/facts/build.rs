@@ -648,18 +648,24 @@ fn export_part<'a>(
         ints(t, "DataCollectionStage"),
     );
     for i in 0..t.len() {
+        // Only two uses: a disabling record at entry, and every record of the kinds the
+        // PIT's additional populations read. Test those before the (costlier) ID lookup.
+        let (kind, response, indefinite) = (ty.get(i), resp.get(i), ind.get(i));
+        let disabling = st.get(i) == stage::PROJECT_START && disables(kind, response, indefinite);
+        let condition = matches!(
+            kind,
+            disability::HIV_AIDS | disability::MENTAL_HEALTH | disability::SUBSTANCE_USE
+        );
+        if !disabling && !condition {
+            continue;
+        }
         let Some(&k) = local.get(eid.get(i)) else {
             continue;
         };
-        let (kind, response, indefinite) = (ty.get(i), resp.get(i), ind.get(i));
-        if st.get(i) == stage::PROJECT_START && disables(kind, response, indefinite) {
+        if disabling {
             part.enrollments[k as usize].ch.disabled_by_records = true;
         }
-        if matches!(
-            kind,
-            disability::HIV_AIDS | disability::MENTAL_HEALTH | disability::SUBSTANCE_USE
-        ) && let Some(date) = dd.get(i)
-        {
+        if condition && let Some(date) = dd.get(i) {
             part.conditions.push((
                 k,
                 Condition {
