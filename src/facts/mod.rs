@@ -14,11 +14,13 @@ pub mod chronic;
 pub mod frame;
 pub mod household;
 pub mod person;
+#[cfg(test)]
+mod tests;
 
 use chrono::Datelike;
 
 use crate::dedup::Person;
-use crate::hmis::codes::ProjectType;
+use crate::hmis::codes::{ProjectType, SituationGroup};
 use crate::ingest::table::date_from_days;
 
 pub use build::{FactOptions, build};
@@ -226,6 +228,35 @@ impl Facts {
             Some(ProjectType::EsNbn) => overlap && self.has_service_between(e, start, end),
             _ => overlap,
         }
+    }
+
+    /// A leaver of an inclusive period: exited within it.
+    pub fn left_in(&self, e: &Enrollment, start: Day, end: Day) -> bool {
+        e.exit.is_some_and(|x| x >= start && x <= end)
+    }
+
+    /// The group of the enrollment's exit destination (None while open or when the code is
+    /// not on HUD's list).
+    pub fn destination_group(&self, e: &Enrollment) -> Option<SituationGroup> {
+        e.exit.and(SituationGroup::of(e.destination))
+    }
+
+    /// Household type on a date from the ages of the members `include` accepts (members
+    /// whose age is unknown make it `Unknown`).
+    pub fn household_type_on(
+        &self,
+        household: u32,
+        on: Day,
+        include: impl Fn(&Enrollment) -> bool,
+    ) -> HouseholdType {
+        household::household_type(
+            self.households[household as usize]
+                .members
+                .iter()
+                .map(|&i| &self.enrollments[i as usize])
+                .filter(|e| include(e))
+                .map(|e| AgeClass::of(self.person(e).dob, on)),
+        )
     }
 
     /// Chronic status of an enrollment on a date (the point-in-time variant).

@@ -180,3 +180,63 @@ pub mod living_situation {
         (300..500).contains(&c) || matches!(c, 8 | 9 | 99)
     }
 }
+
+/// The groups of list 3.12.1 (living situations and destinations), as HUD's reports use
+/// them: a destination's group decides "exit to permanent housing", "exit to homelessness".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SituationGroup {
+    Homeless,
+    Institutional,
+    Temporary,
+    Permanent,
+    /// Other, deceased, no exit interview, doesn't know, prefers not, not collected.
+    Other,
+}
+
+impl SituationGroup {
+    /// The group of a 3.12.1 code (None for a code not on the list).
+    pub fn of(code: i32) -> Option<SituationGroup> {
+        let c = Lists::get().list("3.12.1")?.codes.get(&code)?;
+        Some(match c.group.as_deref() {
+            Some("homeless") => SituationGroup::Homeless,
+            Some("institutional") => SituationGroup::Institutional,
+            Some("temporary") => SituationGroup::Temporary,
+            Some("permanent") => SituationGroup::Permanent,
+            _ => SituationGroup::Other,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_types_round_trip_with_hud_labels() {
+        for t in ProjectType::ALL {
+            assert_eq!(ProjectType::from_code(t.code()), Some(t));
+            assert_ne!(t.label(), "Unknown", "{t:?}");
+        }
+        assert_eq!(ProjectType::from_code(5), None);
+        assert_eq!(ProjectType::Rrh.label(), "PH - Rapid Re-Housing");
+        assert!(ProjectType::EsNbn.is_service_based());
+        assert!(ProjectType::Sh.is_literally_homeless_project());
+        assert!(!ProjectType::Th.is_literally_homeless_project());
+    }
+
+    #[test]
+    fn situation_groups_come_from_the_code_list() {
+        assert_eq!(SituationGroup::of(116), Some(SituationGroup::Homeless));
+        assert_eq!(SituationGroup::of(204), Some(SituationGroup::Institutional));
+        assert_eq!(SituationGroup::of(312), Some(SituationGroup::Temporary));
+        assert_eq!(SituationGroup::of(435), Some(SituationGroup::Permanent));
+        assert_eq!(SituationGroup::of(24), Some(SituationGroup::Other));
+        assert_eq!(SituationGroup::of(7), None);
+        for c in living_situation::HOMELESS {
+            assert_eq!(SituationGroup::of(c), Some(SituationGroup::Homeless));
+        }
+        for c in living_situation::INSTITUTIONAL {
+            assert_eq!(SituationGroup::of(c), Some(SituationGroup::Institutional));
+        }
+    }
+}
