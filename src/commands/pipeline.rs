@@ -294,6 +294,7 @@ pub fn run_info(ingest: &Ingest, identity: &Identity, params: &Params) -> RunInf
     RunInfo {
         program: format!("hmis {}", env!("CARGO_PKG_VERSION")),
         started: Some(chrono::Utc::now().naive_utc()),
+        timing: None,
         start: params.start,
         end: params.end,
         pit_date: params.pit_date,

@@ -27,7 +27,8 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     phases.mark("facts");
     let reports = pipeline::run_reports(&[args.report], &facts, &params)?;
     phases.mark("reports");
-    let run = pipeline::run_info(&ingest, &identity, &params);
+    let mut run = pipeline::run_info(&ingest, &identity, &params);
+    run.timing = Some(phases.line());
     pipeline::write_outputs(&args.out, &reports, &run, &[])?;
     phases.mark("output");
     if !opts.quiet {

@@ -40,7 +40,8 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     phases.mark("facts");
     let reports = pipeline::run_reports(&ALL_REPORTS, &facts, &params)?;
     phases.mark("reports");
-    let run = pipeline::run_info(&ingest, &identity, &params);
+    let mut run = pipeline::run_info(&ingest, &identity, &params);
+    run.timing = Some(phases.line());
     let mut other: Vec<(PathBuf, String)> = vec![
         (
             PathBuf::from("validation.csv"),

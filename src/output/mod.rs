@@ -111,6 +111,8 @@ pub struct RunInfo {
     pub program: String,
     /// When the run started (xlsx only: CSV and JSON stay byte-identical between runs).
     pub started: Option<chrono::NaiveDateTime>,
+    /// Time taken so far, by phase (xlsx only, like `started`).
+    pub timing: Option<String>,
     pub start: chrono::NaiveDate,
     pub end: chrono::NaiveDate,
     pub pit_date: chrono::NaiveDate,
@@ -136,6 +138,10 @@ impl RunInfo {
                 self.started
                     .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
                     .unwrap_or_default(),
+            ),
+            (
+                "Run time (to the reports)".to_string(),
+                self.timing.clone().unwrap_or_default(),
             ),
             (
                 "Report period".to_string(),
