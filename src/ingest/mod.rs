@@ -3,6 +3,7 @@
 //! (rows read = rows used + rows rejected + rows deleted).
 
 pub mod findings;
+pub mod fuzzing;
 pub mod parse;
 pub mod source;
 pub mod table;
