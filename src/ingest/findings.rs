@@ -32,6 +32,7 @@ pub mod rule {
     pub const FILE_UNKNOWN: &str = "file.unknown";
     pub const FILE_UNREADABLE: &str = "file.unreadable";
     pub const ENCODING: &str = "encoding.windows_1252";
+    pub const ENCODING_UTF16: &str = "encoding.utf16";
     pub const HEADER_MISSING_COLUMN: &str = "header.missing_column";
     pub const HEADER_EXTRA_COLUMN: &str = "header.extra_column";
     pub const HEADER_DUPLICATE_COLUMN: &str = "header.duplicate_column";

@@ -3,6 +3,7 @@
 //! (rows read = rows used + rows rejected + rows deleted).
 
 pub mod findings;
+pub mod fuzzing;
 pub mod parse;
 pub mod source;
 pub mod table;
@@ -311,9 +312,45 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
         }
     }
 
+    for entry in &src.utf16 {
+        findings.push(Finding::warning(
+            entry,
+            0,
+            "",
+            "",
+            rule::ENCODING_UTF16,
+            "the file is UTF-16 (it starts with a byte-order mark); it was converted to UTF-8",
+        ));
+    }
+
     // Export.csv first: it names the export and its version.
     let client_h = header_of(src, "Client");
     let enrollment_h = header_of(src, "Enrollment");
+    // Without its key columns a required file is no export at all (usually no header line, or
+    // another delimiter than the comma).
+    for (file, header, keys) in [
+        ("Client", &client_h, &["PersonalID"][..]),
+        (
+            "Enrollment",
+            &enrollment_h,
+            &["EnrollmentID", "PersonalID"][..],
+        ),
+    ] {
+        for key in keys {
+            if !header.iter().any(|h| h.eq_ignore_ascii_case(key)) {
+                let reason = format!(
+                    "{file}.csv has no {key} column in its first line (no header line, or not comma-separated?): the export cannot be used"
+                );
+                return Err(unusable_err(
+                    src,
+                    &format!("{file}.csv"),
+                    key,
+                    reason,
+                    findings,
+                ));
+            }
+        }
+    }
     let header_version = Version::from_headers(&client_h, &enrollment_h);
     let export_spec = schema.file("Export").expect("Export spec");
     let probe_ctx = FileContext {

@@ -26,6 +26,27 @@ pub struct ExportSource {
     pub origin: String,
     /// Lower-case base name -> entry name as found on disk / in the zip.
     pub files: BTreeMap<String, String>,
+    /// Entries that start with a UTF-16 byte-order mark: converted to UTF-8 when read.
+    pub utf16: std::collections::BTreeSet<String>,
+}
+
+/// Zip entries larger than this, or expanding more than `MAX_RATIO` times while larger than
+/// `RATIO_FLOOR`, are refused as zip bombs. Real HMIS CSV compresses 5-30 times.
+pub const MAX_ENTRY_BYTES: u64 = 32 << 30;
+pub const MAX_RATIO: u64 = 200;
+pub const RATIO_FLOOR: u64 = 64 << 20;
+
+fn has_utf16_bom(r: &mut dyn Read) -> bool {
+    let mut b = [0u8; 2];
+    matches!(r.read_exact(&mut b), Ok(()) if b == [0xFF, 0xFE] || b == [0xFE, 0xFF])
+}
+
+/// The whole of a UTF-16 file as UTF-8 (the byte-order mark decides the byte order).
+fn utf16_to_utf8(r: &mut dyn Read) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    r.read_to_end(&mut bytes)?;
+    let (text, _, _) = encoding_rs::UTF_16LE.decode(&bytes);
+    Ok(text.into_owned().into_bytes())
 }
 
 impl ExportSource {
@@ -52,6 +73,11 @@ impl ExportSource {
                 let file = File::open(dir.join(entry))?;
                 let size = file.metadata().ok().map(|m| m.len());
                 let mut r = BufReader::with_capacity(1 << 20, file);
+                if self.utf16.contains(entry) {
+                    let bytes = utf16_to_utf8(&mut r)?;
+                    let n = bytes.len() as u64;
+                    return Ok(f(&mut io::Cursor::new(bytes), Some(n)));
+                }
                 Ok(f(&mut r, size))
             }
             Kind::Zip(zip, folder) => {
@@ -63,9 +89,16 @@ impl ExportSource {
                     format!("{folder}/{entry}")
                 };
                 let file = archive.by_name(&name).map_err(io::Error::other)?;
-                let size = Some(file.size());
-                let mut r = BufReader::with_capacity(1 << 20, file);
-                Ok(f(&mut r, size))
+                let size = file.size();
+                // Never read more than the entry declares (checked against the bomb limits
+                // when the zip was opened), whatever its data really holds.
+                let mut r = BufReader::with_capacity(1 << 20, file.take(size));
+                if self.utf16.contains(entry) {
+                    let bytes = utf16_to_utf8(&mut r)?;
+                    let n = bytes.len() as u64;
+                    return Ok(f(&mut io::Cursor::new(bytes), Some(n)));
+                }
+                Ok(f(&mut r, Some(size)))
             }
         }
     }
@@ -96,6 +129,18 @@ fn dir_csv_files(dir: &Path) -> Result<BTreeMap<String, String>, IngestError> {
     Ok(files)
 }
 
+fn dir_utf16(dir: &Path, files: &BTreeMap<String, String>) -> std::collections::BTreeSet<String> {
+    files
+        .values()
+        .filter(|name| {
+            File::open(dir.join(name))
+                .map(|mut f| has_utf16_bom(&mut f))
+                .unwrap_or(false)
+        })
+        .cloned()
+        .collect()
+}
+
 fn looks_like_export(files: &BTreeMap<String, String>) -> bool {
     REQUIRED_FILES
         .iter()
@@ -104,11 +149,38 @@ fn looks_like_export(files: &BTreeMap<String, String>) -> bool {
 
 fn zip_sources(path: &Path) -> Result<Vec<ExportSource>, IngestError> {
     let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
-    let archive =
-        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| IngestError::Unusable {
-            origin: path.display().to_string(),
-            reason: format!("not a readable zip archive: {e}"),
-        })?;
+    let refuse = |reason: String| IngestError::Unusable {
+        origin: path.display().to_string(),
+        reason,
+    };
+    let mut archive = zip::ZipArchive::new(BufReader::new(file))
+        .map_err(|e| refuse(format!("not a readable zip archive: {e}")))?;
+    // Refuse the whole archive on an entry that could escape a folder when extracted, or
+    // that looks like a zip bomb: nothing of it is read.
+    let mut utf16_entries = std::collections::BTreeSet::new();
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| refuse(format!("not a readable zip archive: {e}")))?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        let climbs = name.split(['/', '\\']).any(|part| part == "..");
+        if entry.enclosed_name().is_none() || climbs || name.starts_with('/') {
+            return Err(refuse(format!(
+                "entry `{name}` has an unsafe path (it would land outside the folder it is extracted to): the zip is refused"
+            )));
+        }
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        if size > MAX_ENTRY_BYTES || (size > RATIO_FLOOR && size / packed > MAX_RATIO) {
+            return Err(refuse(format!(
+                "entry `{name}` would expand to {size} bytes from {packed} ({}x): refused as a zip bomb",
+                size / packed
+            )));
+        }
+        if csv_base(&name).is_some() && has_utf16_bom(&mut entry) {
+            let file = name.rsplit_once('/').map_or(name.as_str(), |(_, f)| f);
+            utf16_entries.insert(file.to_string());
+        }
+    }
     // Group CSV entries by their folder; skip macOS metadata folders.
     let mut folders: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for name in archive.file_names().filter_map(|n| n.ok()) {
@@ -137,6 +209,11 @@ fn zip_sources(path: &Path) -> Result<Vec<ExportSource>, IngestError> {
                 format!("{}!/{folder}", path.display())
             },
             kind: Kind::Zip(path.to_path_buf(), folder),
+            utf16: files
+                .values()
+                .filter(|f| utf16_entries.contains(*f))
+                .cloned()
+                .collect(),
             files,
         })
         .collect();
@@ -194,6 +271,7 @@ fn discover_inner(
         return Ok(vec![ExportSource {
             kind: Kind::Dir(path.to_path_buf()),
             origin: path.display().to_string(),
+            utf16: dir_utf16(path, &files),
             files,
         }]);
     }
@@ -224,8 +302,10 @@ fn discover_inner(
                 Err(e) => return Err(e),
             }
         } else {
+            let files = dir_csv_files(&child)?;
             out.push(ExportSource {
-                files: dir_csv_files(&child)?,
+                utf16: dir_utf16(&child, &files),
+                files,
                 kind: Kind::Dir(child.clone()),
                 origin: child.display().to_string(),
             });
