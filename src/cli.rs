@@ -27,7 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// The monthly job: validate, deduplicate and write every report (xlsx, CSV,
     /// summary.json and an HTML dashboard) into DIR.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = RUN_HELP)]
     Run(RunArgs),
     /// Write one report (its xlsx and CSVs, summary.json and the dashboard) into DIR.
     #[command(after_help = AFTER_HELP)]
@@ -149,14 +149,56 @@ pub struct ReportOptions {
     pub quiet: bool,
 }
 
+pub const RUN_HELP: &str = "\
+The output folder is replaced as a whole: everything is written into a hidden sibling
+(.DIR.tmp-PID) and swapped into place only when the run succeeded; the previous results stay
+in DIR.prev. A lock (.DIR.lock) stops two runs on one folder; the leftovers of a killed run are
+cleaned up by the next. If an export is rejected, DIR is left as it was and validation.csv and
+ingest.csv go to DIR.failed/.
+
+Options can come from a TOML file (--config FILE, or the HMIS_CONFIG environment variable);
+options on the command line win. See hmis.example.toml for every key.
+
+Exit codes: 0 ok (warnings allowed), 1 runtime failure, 2 usage error (including a bad config,
+rules or overrides file, or a locked output folder), 3 input rejected (an unusable export).";
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Exports to read (folders, zips, or drop folders of them).
-    #[arg(required = true, value_name = "EXPORT")]
+    /// Exports to read (folders, zips, or drop folders of them). Default: the config's inputs.
+    #[arg(value_name = "EXPORT")]
     pub exports: Vec<PathBuf>,
-    /// Folder for every output (validation, reports, summary.json, index.html).
-    #[arg(long, value_name = "DIR", default_value = "reports")]
-    pub out: PathBuf,
+    /// Folder for every output (validation, reports, summary.json, index.html); `{period}`
+    /// is replaced by the period (e.g. reports/{period} -> reports/2026-10). Default: reports.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// A TOML configuration file (see hmis.example.toml); also the HMIS_CONFIG variable.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The report period: last-month, last-quarter, last-fiscal-year (October-September), or
+    /// YYYY-MM-DD..YYYY-MM-DD. Default: the last full month the exports cover.
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["start", "end"])]
+    pub period: Option<String>,
+    /// Matching rules for dedup (a match.toml). Default: the built-in rules.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Dedup decisions (match / no-match) from a reviewed review.csv or any CSV with
+    /// ExportID_a,PersonalID_a,ExportID_b,PersonalID_b,decision.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
+    /// Last run's crosswalk.csv, so known persons keep their UnduplicatedID. Default: DIR's
+    /// own crosswalk.csv from the previous run, when there is one.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Hide counts from 1 to N-1 in every report table (with complementary cells so totals
+    /// cannot reveal them). 11 is common.
+    #[arg(long, value_name = "N")]
+    pub suppress_below: Option<u32>,
+    /// Do not write the files that hold personal data (review.csv).
+    #[arg(long)]
+    pub no_pii_files: bool,
+    /// Log lines as JSON objects (one per line) for log collectors.
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "json"])]
+    pub log_format: Option<String>,
     #[command(flatten)]
     pub options: ReportOptions,
 }

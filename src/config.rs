@@ -367,6 +367,17 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_parses() {
+        let text = include_str!("../hmis.example.toml");
+        // Its inputs name folders of a real installation: check everything else.
+        let text = text.replace("inputs = [", "# inputs = [");
+        let c = Config::parse(&text, Path::new("/etc/hmis/hmis.toml")).unwrap();
+        assert_eq!(c.period, Some(PeriodSpec::LastMonth));
+        assert_eq!(c.suppress_below, Some(11));
+        assert_eq!(c.quiet, Some(true));
+    }
+
+    #[test]
     fn wildcards() {
         assert!(wildcard("*.zip", "agency-1.zip"));
         assert!(!wildcard("*.zip", "agency-1.zip.part"));

@@ -11,6 +11,7 @@ pub mod dedup;
 pub mod facts;
 pub mod hmis;
 pub mod ingest;
+pub mod log;
 pub mod output;
 pub mod reports;
 pub mod synth;

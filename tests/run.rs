@@ -487,7 +487,9 @@ fn exit_codes() {
         o_path,
     ]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
-    assert!(out.path().join("validation.csv").exists());
+    // The output folder is left as it was; the findings go beside it, in DIR.failed.
+    let failed = std::path::PathBuf::from(format!("{}.failed", out.path().display()));
+    assert!(failed.join("validation.csv").exists(), "{}", stderr(&o));
     assert!(!out.path().join("summary.json").exists());
     // An output folder that cannot be created (a file is in the way): failure (1).
     let blocker = out.path().join("blocker");

@@ -56,7 +56,12 @@ impl Identity {
 /// Gives every client record a person: the matcher with the built-in rules. The one place
 /// that chooses the dedup method.
 pub fn identify(dataset: &Dataset) -> Identity {
-    let d = dedup::deduplicate(dataset, &Rules::builtin(), &dedup::Options::default());
+    identify_with(dataset, &Rules::builtin(), &dedup::Options::default())
+}
+
+/// The matcher with the given rules, overrides and previous crosswalk.
+pub fn identify_with(dataset: &Dataset, rules: &Rules, options: &dedup::Options) -> Identity {
+    let d = dedup::deduplicate(dataset, rules, options);
     let s = &d.summary;
     let figures = vec![
         ("links".to_string(), s.links.total as u64),
@@ -69,8 +74,11 @@ pub fn identify(dataset: &Dataset) -> Identity {
         ("review_pairs".to_string(), s.review_pairs as u64),
     ];
     Identity {
+        method: format!(
+            "record linkage across and within agencies (hmis dedup, {})",
+            d.rules.origin
+        ),
         persons: Persons::Matched(Box::new(d)),
-        method: "record linkage across and within agencies (hmis dedup, built-in rules)".into(),
         figures,
     }
 }
@@ -91,14 +99,26 @@ pub fn write_dedup_files(
     dataset: &Dataset,
     identity: &Identity,
 ) -> Result<Vec<(PathBuf, String)>, CommandError> {
+    write_dedup_files_with(out, dataset, identity, true)
+}
+
+/// As [`write_dedup_files`]; `pii = false` leaves out review.csv (`--no-pii-files`).
+pub fn write_dedup_files_with(
+    out: &Path,
+    dataset: &Dataset,
+    identity: &Identity,
+    pii: bool,
+) -> Result<Vec<(PathBuf, String)>, CommandError> {
     let Persons::Matched(d) = &identity.persons else {
         return Ok(Vec::new());
     };
     dedup_files::write_crosswalk(&out.join("crosswalk.csv"), dataset, d)?;
     dedup_files::write_links(&out.join("links.csv"), dataset, d)?;
-    dedup_files::write_review(&out.join("review.csv"), dataset, d)?;
+    if pii {
+        dedup_files::write_review(&out.join("review.csv"), dataset, d)?;
+    }
     dedup_files::write_summary(&out.join("dedup.json"), d)?;
-    Ok(vec![
+    let mut files = vec![
         (
             PathBuf::from("crosswalk.csv"),
             "every client record's UnduplicatedID".to_string(),
@@ -116,7 +136,11 @@ pub fn write_dedup_files(
             PathBuf::from("dedup.json"),
             "the matcher's figures and timings".to_string(),
         ),
-    ])
+    ];
+    if !pii {
+        files.retain(|f| f.0 != Path::new("review.csv"));
+    }
+    Ok(files)
 }
 
 /// Times of the phases, printed on stderr at the end (and read by benches/run.sh): wall
@@ -317,11 +341,36 @@ pub fn write_outputs(
     run: &RunInfo,
     other: &[(PathBuf, String)],
 ) -> Result<(), CommandError> {
+    let all = super::run::Formats {
+        xlsx: true,
+        csv: true,
+        html: true,
+    };
+    write_outputs_as(out, reports, run, other, all)
+}
+
+/// As [`write_outputs`], writing only the chosen formats (summary.json always).
+pub fn write_outputs_as(
+    out: &Path,
+    reports: &[Report],
+    run: &RunInfo,
+    other: &[(PathBuf, String)],
+    formats: super::run::Formats,
+) -> Result<(), CommandError> {
     let mut written = Vec::new();
     for r in reports {
-        let xlsx = PathBuf::from(format!("{}.xlsx", r.name));
-        output::xlsx::write_report(&out.join(&xlsx), r, run)?;
-        let csv = output::csv::write_report(out, r)?;
+        let xlsx = if formats.xlsx {
+            let x = PathBuf::from(format!("{}.xlsx", r.name));
+            output::xlsx::write_report(&out.join(&x), r, run)?;
+            x
+        } else {
+            PathBuf::new()
+        };
+        let csv = if formats.csv {
+            output::csv::write_report(out, r)?
+        } else {
+            Vec::new()
+        };
         written.push(Written {
             report: r,
             xlsx,
@@ -339,8 +388,10 @@ pub fn write_outputs(
     let files: Vec<PathBuf> = other.iter().map(|o| o.0.clone()).collect();
     let summary = output::json::summary(run, &written, &files);
     output::json::write_summary(&out.join("summary.json"), &summary)?;
-    let page = output::html::render(run, &written, &other);
-    output::html::write_dashboard(&out.join("index.html"), &page)?;
+    if formats.html {
+        let page = output::html::render(run, &written, &other);
+        output::html::write_dashboard(&out.join("index.html"), &page)?;
+    }
     Ok(())
 }
 

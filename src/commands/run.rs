@@ -1,10 +1,20 @@
-//! `hmis run`: the monthly job. Validate (validation.csv, ingest.csv), identify persons,
-//! build the facts once, run every report, write xlsx, CSV, summary.json and index.html.
+//! `hmis run`: the monthly job. Settings from the command line over a config file; then
+//! validate (validation.csv, ingest.csv), identify persons, build the facts once, run every
+//! report, write xlsx, CSV, summary.json and index.html into a staging folder that replaces
+//! the output folder only when everything succeeded.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
-use crate::cli::{ReportName, RunArgs};
+use chrono::NaiveDate;
+
+use crate::cli::{ReportName, ReportOptions, RunArgs};
+use crate::config::{Config, PeriodSpec};
+use crate::dedup::{self, Rules, inputs};
+use crate::log::{Format, Log};
 use crate::output::ingest_files;
+use crate::output::rundir::{RunDir, RunDirError};
+use crate::reports::suppress;
 
 use super::pipeline::{self, Phases};
 use super::{CommandError, Exit};
@@ -12,33 +22,285 @@ use super::{CommandError, Exit};
 /// Every report that exists, in the order they are written.
 pub const ALL_REPORTS: [ReportName; 2] = [ReportName::Overview, ReportName::Pit];
 
-pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
-    let opts = &args.options;
-    let mut phases = Phases::start();
-    let ingest = pipeline::load(&args.exports)?;
-    phases.mark("ingest");
-    ingest_files::write_validation(&args.out.join("validation.csv"), &ingest.findings)?;
-    ingest_files::write_counts(&args.out.join("ingest.csv"), &ingest.counts)?;
-    for (origin, reason) in &ingest.unusable {
-        eprintln!("hmis: export rejected: {origin}: {reason}");
+/// Everything a run needs, command line over config file over defaults.
+#[derive(Debug)]
+pub struct Settings {
+    pub exports: Vec<PathBuf>,
+    /// Output folder, `{period}` not yet filled in.
+    pub out: String,
+    pub period: Option<PeriodSpec>,
+    pub options: ReportOptions,
+    pub rules: Option<PathBuf>,
+    pub overrides: Option<PathBuf>,
+    pub previous: Option<PathBuf>,
+    pub suppress_below: Option<u32>,
+    pub no_pii_files: bool,
+    pub log_format: Format,
+    pub config: Option<PathBuf>,
+    /// Reports to run (default: all).
+    pub reports: Vec<ReportName>,
+    /// Which of xlsx, csv, html to write (summary.json always).
+    pub formats: Formats,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Formats {
+    pub xlsx: bool,
+    pub csv: bool,
+    pub html: bool,
+}
+
+fn usage(msg: impl std::fmt::Display) -> CommandError {
+    CommandError::new(Exit::Usage, msg)
+}
+
+impl Settings {
+    pub fn resolve(args: &RunArgs) -> Result<Settings, CommandError> {
+        let config_path = args.config.clone().or_else(|| {
+            std::env::var_os("HMIS_CONFIG")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        let config = match &config_path {
+            Some(p) => Config::load(p).map_err(usage)?,
+            None => Config::default(),
+        };
+        let exports = if args.exports.is_empty() {
+            config.inputs.clone()
+        } else {
+            args.exports.clone()
+        };
+        if exports.is_empty() {
+            return Err(usage(
+                "no exports given: name them on the command line or as `inputs` in the config file",
+            ));
+        }
+        let out = match (&args.out, &config.out) {
+            (Some(o), _) => o.to_string_lossy().to_string(),
+            (None, Some(o)) => o.clone(),
+            (None, None) => "reports".to_string(),
+        };
+        let mut options = args.options.clone();
+        let period = match (&args.period, options.start.is_some()) {
+            (Some(p), _) => Some(PeriodSpec::parse(p).ok_or_else(|| {
+                usage(format!(
+                    "--period {p}: expected last-month, last-quarter, last-fiscal-year or YYYY-MM-DD..YYYY-MM-DD"
+                ))
+            })?),
+            (None, true) => None,
+            (None, false) => config.period,
+        };
+        if options.pit_date.is_none() {
+            options.pit_date = config.pit_date;
+        }
+        if options.coc.is_none() {
+            options.coc = config.coc.clone();
+        }
+        options.quiet = options.quiet || config.quiet.unwrap_or(false);
+        let log_format = match args.log_format.as_deref().or(config.log_format.as_deref()) {
+            Some(f) => Format::parse(f).ok_or_else(|| usage(format!("log format `{f}`")))?,
+            None => Format::Text,
+        };
+        let suppress_below = args.suppress_below.or(config.suppress_below);
+        if let Some(n) = suppress_below
+            && n < 2
+        {
+            return Err(usage("--suppress-below: use 2 or more"));
+        }
+        let reports = match &config.reports {
+            None => ALL_REPORTS.to_vec(),
+            Some(names) => {
+                let mut v = Vec::new();
+                for n in names {
+                    let r = <ReportName as clap::ValueEnum>::from_str(n, true).map_err(|_| {
+                        usage(format!(
+                            "{}: reports: unknown report `{n}`",
+                            config.path.display()
+                        ))
+                    })?;
+                    if !v.contains(&r) {
+                        v.push(r);
+                    }
+                }
+                v
+            }
+        };
+        let formats = match &config.formats {
+            None => Formats {
+                xlsx: true,
+                csv: true,
+                html: true,
+            },
+            Some(f) => Formats {
+                xlsx: f.iter().any(|x| x == "xlsx"),
+                csv: f.iter().any(|x| x == "csv"),
+                html: f.iter().any(|x| x == "html"),
+            },
+        };
+        // Keys this version reads but does not act on yet: say so rather than ignore them.
+        for (key, set) in [
+            ("identity", config.identity.is_some()),
+            ("by_organization", config.by_organization == Some(true)),
+        ] {
+            if set {
+                return Err(usage(format!(
+                    "{}: `{key}` is not supported by this version of hmis run",
+                    config.path.display()
+                )));
+            }
+        }
+        Ok(Settings {
+            reports,
+            formats,
+            exports,
+            out,
+            period,
+            options,
+            rules: args.rules.clone().or(config.rules.clone()),
+            overrides: args.overrides.clone().or(config.overrides.clone()),
+            previous: args.previous.clone().or(config.previous.clone()),
+            suppress_below,
+            no_pii_files: args.no_pii_files || config.no_pii_files.unwrap_or(false),
+            log_format,
+            config: config_path,
+        })
     }
+
+    /// The options with the period resolved against today (a named period), if any.
+    fn report_options(&self, today: NaiveDate) -> ReportOptions {
+        let mut o = self.options.clone();
+        if let Some(spec) = self.period {
+            let p = spec.resolve(today);
+            o.start = Some(p.start);
+            o.end = Some(p.end);
+        }
+        o
+    }
+}
+
+/// The text `{period}` stands for: the named period's label, or the dates.
+fn period_label(
+    spec: Option<PeriodSpec>,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> String {
+    match spec {
+        Some(s) => s.resolve(today).label(),
+        None => {
+            let month_start = start.format("%Y-%m").to_string();
+            let is_month = start.format("%d").to_string() == "01"
+                && end
+                    .succ_opt()
+                    .is_some_and(|d| d.format("%d").to_string() == "01")
+                && end.format("%Y-%m").to_string() == month_start;
+            if is_month {
+                month_start
+            } else {
+                format!("{start}_{end}")
+            }
+        }
+    }
+}
+
+fn rundir_error(e: RunDirError) -> CommandError {
+    match e {
+        RunDirError::Locked { .. } => CommandError::new(Exit::Usage, e),
+        RunDirError::Io { .. } => CommandError::new(Exit::Failure, e),
+    }
+}
+
+pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
+    let t0 = Instant::now();
+    let settings = Settings::resolve(args)?;
+    let mut log = Log::new(settings.log_format, settings.options.quiet);
+    let today = chrono::Local::now().date_naive();
+    let opts = settings.report_options(today);
+
+    // Option files first: a typo there should not cost a full load.
+    let rules = match &settings.rules {
+        Some(p) => Rules::from_file(p)?,
+        None => Rules::builtin(),
+    };
+    let mut dedup_options = dedup::Options::default();
+    if let Some(p) = &settings.overrides {
+        dedup_options.overrides = inputs::read_overrides(p)?;
+    }
+
+    let mut phases = Phases::start();
+    log.phase("reading and validating exports");
+    let ingest = pipeline::load(&settings.exports)?;
+    phases.mark("ingest");
+    let params = pipeline::params(&opts, &ingest.dataset, today)?;
+    let label = period_label(settings.period, params.start, params.end, today);
+    let out_path = PathBuf::from(settings.out.replace("{period}", &label));
+
     if !ingest.unusable.is_empty() {
-        eprintln!(
-            "hmis: no reports written: fix or remove the rejected export(s) (details in {})",
-            args.out.join("validation.csv").display()
-        );
+        log.done();
+        for (origin, reason) in &ingest.unusable {
+            log.error(&format!("export rejected: {origin}: {reason}"));
+        }
+        // The last good reports stay as they are; the findings go beside them.
+        let failed = PathBuf::from(format!("{}.failed", out_path.display()));
+        ingest_files::write_validation(&failed.join("validation.csv"), &ingest.findings)?;
+        ingest_files::write_counts(&failed.join("ingest.csv"), &ingest.counts)?;
+        log.error(&format!(
+            "no reports written; {} is unchanged; details in {}",
+            out_path.display(),
+            failed.join("validation.csv").display()
+        ));
         return Ok(Exit::Rejected);
     }
-    let params = pipeline::params(opts, &ingest.dataset, chrono::Local::now().date_naive())?;
-    pipeline::warn_params(&params, &ingest.dataset, opts.quiet);
 
-    let mut identity = pipeline::identify(&ingest.dataset);
-    let dedup_files = pipeline::write_dedup_files(&args.out, &ingest.dataset, &identity)?;
+    let staging = RunDir::begin(&out_path).map_err(rundir_error)?;
+    if let Some(pid) = staging.stale_lock {
+        log.warn(&format!(
+            "removed the lock of an earlier run (process {pid}) that is no longer running"
+        ));
+    }
+    for p in &staging.cleaned {
+        log.warn(&format!(
+            "removed the leftovers of an interrupted run: {}",
+            p.display()
+        ));
+    }
+    let out = staging.path().to_path_buf();
+
+    // Known persons keep their IDs: the given previous crosswalk, or this folder's own.
+    let previous = settings
+        .previous
+        .clone()
+        .or_else(|| Some(out_path.join("crosswalk.csv")).filter(|p| p.is_file()));
+    if let Some(p) = &previous {
+        dedup_options.previous = Some(inputs::read_keyed(p, "UnduplicatedID")?);
+    }
+
+    ingest_files::write_validation(&out.join("validation.csv"), &ingest.findings)?;
+    ingest_files::write_counts(&out.join("ingest.csv"), &ingest.counts)?;
+    if !ingest.findings.is_empty() {
+        log.info(&format!(
+            "{} error(s), {} warning(s) in the exports: see validation.csv",
+            ingest.errors(),
+            ingest.warnings()
+        ));
+    }
+    pipeline::warn_params(&params, &ingest.dataset, settings.options.quiet);
+
+    log.phase("finding each person's records (dedup)");
+    let mut identity = pipeline::identify_with(&ingest.dataset, &rules, &dedup_options);
+    let dedup_files =
+        pipeline::write_dedup_files_with(&out, &ingest.dataset, &identity, !settings.no_pii_files)?;
     identity.keep_crosswalk_only();
     phases.mark("dedup");
+    log.phase("building facts");
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
-    let reports = pipeline::run_reports(&ALL_REPORTS, &facts, &params)?;
+    log.phase("running reports");
+    let mut reports = pipeline::run_reports(&settings.reports, &facts, &params)?;
+    let hidden = match settings.suppress_below {
+        Some(n) => suppress::apply(&mut reports, n as u64),
+        None => 0,
+    };
     phases.mark("reports");
     let mut run = pipeline::run_info(&ingest, &identity, &params);
     run.timing = Some(phases.line());
@@ -53,21 +315,90 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
         ),
     ];
     other.extend(dedup_files);
-    pipeline::write_outputs(&args.out, &reports, &run, &other)?;
+    log.phase("writing files");
+    pipeline::write_outputs_as(&out, &reports, &run, &other, settings.formats)?;
+    staging.commit().map_err(rundir_error)?;
     phases.mark("output");
-    if !opts.quiet {
-        eprintln!(
-            "hmis run: {} export(s), {} client records -> {} persons; period {} to {}, PIT {}; {} report(s) in {}",
-            run.inputs.len(),
-            run.source_client_records,
-            run.unduplicated_persons,
-            params.start,
-            params.end,
-            params.pit_date,
-            reports.len(),
-            args.out.display()
-        );
-        eprintln!("hmis run: phases: {}", phases.line());
+    log.done();
+
+    let rows: u64 = ingest.counts.iter().map(|c| c.rows_read).sum();
+    let secs = t0.elapsed().as_secs_f64();
+    log.info(&format!("phases: {}", phases.line()));
+    let mut msg = format!(
+        "run ok: {} export(s), {rows} rows, {} client records -> {} persons; period {} to {}, PIT {}; {} report(s); {} error(s), {} warning(s) in the data; {secs:.1}s; {}",
+        run.inputs.len(),
+        run.source_client_records,
+        run.unduplicated_persons,
+        params.start,
+        params.end,
+        params.pit_date,
+        reports.len(),
+        ingest.errors(),
+        ingest.warnings(),
+        out_path.display()
+    );
+    if hidden > 0 {
+        msg.push_str(&format!(
+            "; {hidden} small cell(s) suppressed below {}",
+            settings.suppress_below.unwrap_or(0)
+        ));
     }
+    log.summary(
+        &msg,
+        &[
+            ("exports", run.inputs.len().to_string()),
+            ("rows", rows.to_string()),
+            ("client_records", run.source_client_records.to_string()),
+            ("persons", run.unduplicated_persons.to_string()),
+            ("reports", reports.len().to_string()),
+            ("errors", ingest.errors().to_string()),
+            ("warnings", ingest.warnings().to_string()),
+            ("seconds", format!("{secs:.3}")),
+            (
+                "out",
+                serde_json::to_string(&out_path.display().to_string()).unwrap_or_default(),
+            ),
+        ],
+    );
     Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn period_labels() {
+        let today = d("2026-11-25");
+        assert_eq!(
+            period_label(
+                Some(PeriodSpec::LastMonth),
+                d("2026-10-01"),
+                d("2026-10-31"),
+                today
+            ),
+            "2026-10"
+        );
+        assert_eq!(
+            period_label(None, d("2025-09-01"), d("2025-09-30"), today),
+            "2025-09"
+        );
+        assert_eq!(
+            period_label(None, d("2025-09-01"), d("2025-10-15"), today),
+            "2025-09-01_2025-10-15"
+        );
+        assert_eq!(
+            period_label(
+                Some(PeriodSpec::LastFiscalYear),
+                d("2025-10-01"),
+                d("2026-09-30"),
+                today
+            ),
+            "FY2026"
+        );
+    }
 }

@@ -303,13 +303,15 @@ pub fn render(run: &RunInfo, written: &[Written], other_files: &[(PathBuf, Strin
     }
     for w in written {
         let r = rel(&w.xlsx);
-        let _ = write!(
-            h,
-            "<li><a href=\"{}\">{}</a> &mdash; {} (Excel, all tables and charts)</li>",
-            esc(&r),
-            esc(&r),
-            esc(&w.report.title)
-        );
+        if !w.xlsx.as_os_str().is_empty() {
+            let _ = write!(
+                h,
+                "<li><a href=\"{}\">{}</a> &mdash; {} (Excel, all tables and charts)</li>",
+                esc(&r),
+                esc(&r),
+                esc(&w.report.title)
+            );
+        }
         for (p, t) in w.csv.iter().zip(&w.report.tables) {
             let r = rel(p);
             let _ = write!(

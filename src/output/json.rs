@@ -81,13 +81,15 @@ pub fn summary(run: &RunInfo, written: &[Written], other_files: &[PathBuf]) -> V
         for h in &w.report.headlines {
             set_path(&mut root, &h.key, cell_value(&h.value));
         }
+        // An empty xlsx path: the workbook was not written (formats without xlsx).
+        let xlsx = (!w.xlsx.as_os_str().is_empty()).then(|| rel(&w.xlsx));
         let entry = json!({
             "title": w.report.title,
-            "xlsx": rel(&w.xlsx),
+            "xlsx": xlsx,
             "csv": w.csv.iter().map(|p| rel(p)).collect::<Vec<_>>(),
         });
         set_path(&mut root, &format!("reports.{}", w.report.name), entry);
-        files.push(rel(&w.xlsx));
+        files.extend(xlsx);
         files.extend(w.csv.iter().map(|p| rel(p)));
     }
     files.sort();

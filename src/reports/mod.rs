@@ -4,6 +4,7 @@
 
 pub mod overview;
 pub mod pit;
+pub mod suppress;
 
 use chrono::NaiveDate;
 use serde::Serialize;
