@@ -166,8 +166,15 @@ mod tests {
             "b",
             vec![Cell::Count(50), Cell::Percent(0.5), Cell::Count(50)],
         ));
+        x.rows.push(Row::new(
+            "c",
+            vec![Cell::Count(0), Cell::Percent(0.0), Cell::Count(100)],
+        ));
         table(&mut x, 11);
+        // Row a holds the small count; row b the complementary cells; row c nothing.
         assert_eq!(x.rows[0].cells[1].text(), "*");
-        assert_eq!(x.rows[1].cells[1].text(), "0.5000");
+        assert_eq!(x.rows[1].cells[1].text(), "*");
+        assert_eq!(x.rows[2].cells[1].text(), "0.0000");
+        assert_eq!(x.rows[2].cells[2].text(), "100");
     }
 }
