@@ -205,6 +205,7 @@ pub fn params(
         end,
         pit_date,
         coc: opts.coc.clone(),
+        frequent_entries: opts.frequent_entries,
     })
 }
 
@@ -232,6 +233,20 @@ pub fn facts(ingest: &Ingest, identity: &Identity, params: &Params) -> Facts {
     f
 }
 
+/// A note when SPM is among the reports and the data is shorter than its lookbacks.
+pub fn note_lookbacks(which: &[ReportName], facts: &Facts, params: &Params, quiet: bool) {
+    if quiet || !which.contains(&ReportName::Spm) {
+        return;
+    }
+    let short = reports::spm::incomplete_lookbacks(facts, params);
+    if !short.is_empty() {
+        eprintln!(
+            "hmis: note: the data does not reach back far enough for SPM measure(s) {}: reported as incomplete",
+            short.join(", ")
+        );
+    }
+}
+
 /// Runs the reports asked for, in the order given.
 pub fn run_reports(
     which: &[ReportName],
@@ -244,6 +259,9 @@ pub fn run_reports(
             ReportName::Overview => reports::overview::report(facts, params)
                 .map_err(|e| CommandError::new(Exit::Failure, e))?,
             ReportName::Pit => reports::pit::report(facts, params),
+            ReportName::Spm => reports::spm::report(facts, params),
+            ReportName::Effectiveness => reports::effectiveness::report(facts, params),
+            ReportName::ServiceUse => reports::service_use::report(facts, params),
         });
     }
     Ok(out)

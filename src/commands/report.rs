@@ -25,6 +25,7 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
+    pipeline::note_lookbacks(&[args.report], &facts, &params, opts.quiet);
     let reports = pipeline::run_reports(&[args.report], &facts, &params)?;
     phases.mark("reports");
     let run = pipeline::run_info(&ingest, &identity, &params);

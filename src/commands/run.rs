@@ -10,7 +10,13 @@ use super::pipeline::{self, Phases};
 use super::{CommandError, Exit};
 
 /// Every report that exists, in the order they are written.
-pub const ALL_REPORTS: [ReportName; 2] = [ReportName::Overview, ReportName::Pit];
+pub const ALL_REPORTS: [ReportName; 5] = [
+    ReportName::Overview,
+    ReportName::Pit,
+    ReportName::Spm,
+    ReportName::Effectiveness,
+    ReportName::ServiceUse,
+];
 
 pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     let opts = &args.options;
@@ -38,6 +44,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
+    pipeline::note_lookbacks(&ALL_REPORTS, &facts, &params, opts.quiet);
     let reports = pipeline::run_reports(&ALL_REPORTS, &facts, &params)?;
     phases.mark("reports");
     let run = pipeline::run_info(&ingest, &identity, &params);
