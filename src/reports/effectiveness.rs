@@ -380,7 +380,10 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     let org_keys: Vec<(String, u32)> = orgs.keys().cloned().collect();
     groups.extend(types.values().cloned());
     groups.extend(orgs.values().cloned());
-    let spm_projects: Vec<u32> = order
+    // The totals cover every project, also those without service in the period (their
+    // exits two years before still belong to the returns cohort).
+    let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
+    let spm_projects: Vec<u32> = all
         .iter()
         .copied()
         .filter(|&p| {
@@ -389,7 +392,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
         })
         .collect();
     groups.push(spm_projects);
-    groups.push(order.clone());
+    groups.push(all);
     let figs: Vec<Figures> = groups
         .par_iter()
         .map(|ps| figures(&c, ps, &merge(ps)))
