@@ -279,7 +279,11 @@ fn short_history_is_reported_as_incomplete_not_a_failure() {
         out.path().as_os_str(),
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stderr(&o).contains("1a/1b (seven years)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1a/1b (seven years: needs 2017-01-01, data starts 2017-07-01)"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!stderr(&o).contains("2, 5.1"), "two years are covered");
 }
 

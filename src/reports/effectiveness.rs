@@ -245,7 +245,7 @@ fn figures(c: &Ctx, projects: &[u32], members: &[usize]) -> Figures {
     };
     let (mut cohort, mut r6, mut r12, mut r24) = (0, 0, 0, 0);
     for p in cohort_persons {
-        let Some(x) = returns::earliest_permanent_exit(f, p, start - 730, end - 730, &in_group)
+        let Some(x) = returns::earliest_permanent_exit(f, p, start - 730, end - 730, in_group)
         else {
             continue;
         };
@@ -521,11 +521,12 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
                 Some((known[known.len() / 2 - 1] + known[known.len() / 2]) / 2.0)
             };
             let is_pct = !matches!(col, C_MEDIAN_LOS | C_MOVE_IN);
+            // Rounded, so a difference is written as 0.1, not 0.10000000000000009.
             let cell = |x: f64| {
                 if is_pct {
-                    Cell::Percent(x)
+                    Cell::Percent((x * 1e6).round() / 1e6)
                 } else {
-                    Cell::Number(x, 1)
+                    Cell::Number((x * 1e3).round() / 1e3, 1)
                 }
             };
             for (r, x) in v.iter().enumerate() {

@@ -309,15 +309,13 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
             needs: start - 730,
         },
     ];
+    // Dates are left out of the report files on purpose: a computed date can equal a
+    // client's birth date, and reports must never hold one (hmis prints them on stderr).
     let incomplete = |id: &str| -> Option<String> {
         let l = lookbacks.iter().find(|l| l.measure == id)?;
         let ds = data_start?;
         (ds > l.needs).then(|| {
-            format!(
-                "Incomplete lookback: this measure looks back to {}, but the data starts {}; earlier history is missing, so figures may be understated.",
-                fmt_day(l.needs),
-                fmt_day(ds)
-            )
+            "Incomplete lookback: the data starts after the date this measure looks back to; earlier history is missing, so figures may be understated.".to_string()
         })
     };
 
@@ -436,12 +434,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
         "TOTAL Returns to Homelessness",
         m2_cells(totals),
     ));
-    t.notes.push(format!(
-        "Exits to permanent housing destinations between {} and {} (each person's earliest); returns searched at every agency up to {}.",
-        fmt_day(start - 730),
-        fmt_day(end - 730),
-        fmt_day(end)
-    ));
+    t.notes.push("Exits to permanent housing destinations between two years before the period start and two years before its end (each person's earliest); returns searched at every agency up to the period end.".into());
     t.notes.extend(incomplete("2"));
     let m2_total = totals;
     tables.push(t);
@@ -669,10 +662,9 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
             "Scope".to_string(),
             "Continuum projects (ContinuumProject = 1) of types ES, SH, TH, SO and permanent housing; persons are UnduplicatedIDs, so stays and returns at every agency count for the same person.".to_string(),
         ),
-        ("Lookback".to_string(), format!("{} (report start minus seven years)", fmt_day(lookback))),
         (
-            "Data starts".to_string(),
-            data_start.map_or_else(|| "no data".to_string(), fmt_day),
+            "Lookback".to_string(),
+            "seven years before the period start (Measure 1); two years (Measures 2, 5)".to_string(),
         ),
     ];
     let mut short: Vec<&str> = lookbacks
@@ -729,7 +721,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
 }
 
 /// Measures whose lookback the data does not cover, for a warning.
-pub fn incomplete_lookbacks(facts: &Facts, params: &Params) -> Vec<&'static str> {
+pub fn incomplete_lookbacks(facts: &Facts, params: &Params) -> Vec<String> {
     let start = days_from_date(params.start);
     let seven = params
         .start
@@ -739,11 +731,20 @@ pub fn incomplete_lookbacks(facts: &Facts, params: &Params) -> Vec<&'static str>
         return Vec::new();
     };
     let mut out = Vec::new();
+    let when = |d: Day| fmt_day(d);
     if ds > seven {
-        out.push("1a/1b (seven years)");
+        out.push(format!(
+            "1a/1b (seven years: needs {}, data starts {})",
+            when(seven),
+            when(ds)
+        ));
     }
     if ds > start - 730 {
-        out.push("2, 5.1, 5.2 (two years)");
+        out.push(format!(
+            "2, 5.1, 5.2 (two years: needs {}, data starts {})",
+            when(start - 730),
+            when(ds)
+        ));
     }
     out
 }
