@@ -144,6 +144,10 @@ pub struct ReportOptions {
     /// XX-500) and inventory of this CoC. Default: all.
     #[arg(long, value_name = "CODE")]
     pub coc: Option<String>,
+    /// Emergency shelter entries in the period that make a frequent user (service-use
+    /// report).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub frequent_entries: u32,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -211,6 +215,15 @@ pub enum ReportName {
     Overview,
     /// Sheltered Point-in-Time count in HDX's tables.
     Pit,
+    /// HUD System Performance Measures 1a/1b, 2, 3.2, 4.1-4.6, 5.1, 5.2, 7a.1, 7b.1, 7b.2
+    /// (seven years of history for Measure 1; shorter data is reported as incomplete).
+    Spm,
+    /// Project scorecard: exits, returns, length of stay, income, utilization and data
+    /// quality per project, by project type and organization, ranked within type.
+    Effectiveness,
+    /// Patterns of service use: organizations and projects per person, pathways, same-night
+    /// stays in two residential projects, frequent shelter users.
+    ServiceUse,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ use crate::cli::{ReportName, ReportOptions};
 use crate::dedup::{self, Crosswalk, Dedup, Rules};
 use crate::facts::{self, FactOptions, Facts};
 use crate::ingest::{self, Dataset, Ingest};
+use crate::log::Log;
 use crate::output::json::Written;
 use crate::output::{self, InputInfo, RunInfo, dedup_files};
 use crate::reports::{self, Params, Report};
@@ -252,6 +253,7 @@ pub fn params(
         end,
         pit_date,
         coc: opts.coc.clone(),
+        frequent_entries: opts.frequent_entries,
     })
 }
 
@@ -279,6 +281,20 @@ pub fn facts(ingest: &Ingest, identity: &Identity, params: &Params) -> Facts {
     f
 }
 
+/// A note when SPM is among the reports and the data is shorter than its lookbacks.
+pub fn note_lookbacks(which: &[ReportName], facts: &Facts, params: &Params, log: &Log) {
+    if !which.contains(&ReportName::Spm) {
+        return;
+    }
+    let short = reports::spm::incomplete_lookbacks(facts, params);
+    if !short.is_empty() {
+        log.info(&format!(
+            "note: the data does not reach back far enough for SPM measure(s) {}: reported as incomplete",
+            short.join(", ")
+        ));
+    }
+}
+
 /// Runs the reports asked for, in the order given.
 pub fn run_reports(
     which: &[ReportName],
@@ -291,6 +307,9 @@ pub fn run_reports(
             ReportName::Overview => reports::overview::report(facts, params)
                 .map_err(|e| CommandError::new(Exit::Failure, e))?,
             ReportName::Pit => reports::pit::report(facts, params),
+            ReportName::Spm => reports::spm::report(facts, params),
+            ReportName::Effectiveness => reports::effectiveness::report(facts, params),
+            ReportName::ServiceUse => reports::service_use::report(facts, params),
         });
     }
     Ok(out)
@@ -396,24 +415,21 @@ pub fn write_outputs_as(
 }
 
 /// Warnings about parameters that are allowed but probably not meant.
-pub fn warn_params(params: &Params, dataset: &Dataset, quiet: bool) {
-    if quiet {
-        return;
-    }
+pub fn warn_params(params: &Params, dataset: &Dataset, log: &Log) {
     let d = params.pit_date;
     if !(d.month() == 1 && d.day() >= 22) {
-        eprintln!(
-            "hmis: note: PIT night {d} is not in the last ten days of January (HUD's rule); counting that night anyway"
-        );
+        log.info(&format!(
+            "note: PIT night {d} is not in the last ten days of January (HUD's rule); counting that night anyway"
+        ));
     }
     let latest = dataset.exports.iter().filter_map(|e| e.export_end).max();
     if let Some(l) = latest
         && params.start > l
     {
-        eprintln!(
-            "hmis: warning: the period starts {} after every export ends ({l}): expect empty reports",
+        log.warn(&format!(
+            "the period starts {} after every export ends ({l}): expect empty reports",
             params.start
-        );
+        ));
     }
 }
 

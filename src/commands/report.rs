@@ -20,11 +20,13 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
         return Ok(Exit::Rejected);
     }
     let params = pipeline::params(opts, &ingest.dataset, chrono::Local::now().date_naive())?;
-    pipeline::warn_params(&params, &ingest.dataset, opts.quiet);
+    let log = crate::log::Log::new(crate::log::Format::Text, opts.quiet);
+    pipeline::warn_params(&params, &ingest.dataset, &log);
     let identity = pipeline::identify(&ingest.dataset);
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
+    pipeline::note_lookbacks(&[args.report], &facts, &params, &log);
     let reports = pipeline::run_reports(&[args.report], &facts, &params)?;
     phases.mark("reports");
     let mut run = pipeline::run_info(&ingest, &identity, &params);

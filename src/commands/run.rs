@@ -20,7 +20,13 @@ use super::pipeline::{self, Phases};
 use super::{CommandError, Exit};
 
 /// Every report that exists, in the order they are written.
-pub const ALL_REPORTS: [ReportName; 2] = [ReportName::Overview, ReportName::Pit];
+pub const ALL_REPORTS: [ReportName; 5] = [
+    ReportName::Overview,
+    ReportName::Pit,
+    ReportName::Spm,
+    ReportName::Effectiveness,
+    ReportName::ServiceUse,
+];
 
 /// Everything a run needs, command line over config file over defaults.
 #[derive(Debug)]
@@ -284,7 +290,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
             ingest.warnings()
         ));
     }
-    pipeline::warn_params(&params, &ingest.dataset, settings.options.quiet);
+    pipeline::warn_params(&params, &ingest.dataset, &log);
 
     log.phase("finding each person's records (dedup)");
     let mut identity = pipeline::identify_with(&ingest.dataset, &rules, &dedup_options);
@@ -296,6 +302,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
     log.phase("running reports");
+    pipeline::note_lookbacks(&settings.reports, &facts, &params, &log);
     let mut reports = pipeline::run_reports(&settings.reports, &facts, &params)?;
     let hidden = match settings.suppress_below {
         Some(n) => suppress::apply(&mut reports, n as u64),

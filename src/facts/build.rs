@@ -8,14 +8,17 @@ use rayon::prelude::*;
 
 use crate::dedup::{Crosswalk, Person};
 use crate::hmis::codes::{ProjectType, disability, record_type, relationship, stage, yes_no};
-use crate::ingest::table::{DateColumn, IntColumn, NULL_DATE, NULL_DATETIME, NULL_INT};
+use crate::ingest::table::{
+    DateColumn, IntColumn, MoneyColumn, NULL_DATE, NULL_DATETIME, NULL_INT,
+};
 use crate::ingest::{Dataset, Export, StrColumn, Table};
 
 use super::chronic::{self, ChInputs, ChStatus};
 use super::household::AgeClass;
 use super::person::{PersonFacts, RACE_COLUMNS};
 use super::{
-    Condition, Day, DvRecord, Enrollment, Facts, Household, Inventory, Organization, Project,
+    Condition, Day, DvRecord, Enrollment, Facts, FunderRecord, Household, IncomeRecord, Inventory,
+    Organization, Project,
 };
 
 /// Which enrollments the facts keep.
@@ -84,6 +87,7 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
     let mut facts = Facts::default();
     let project_index = projects(dataset, &mut facts);
     facts.inventory = inventory(dataset, &project_index, opts);
+    facts.funders = funders(dataset, &project_index);
     facts.persons = persons(dataset, cw);
 
     let types: Vec<Option<ProjectType>> = facts.projects.iter().map(|p| p.project_type).collect();
@@ -138,7 +142,15 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
     let mut services: Vec<(u32, Day)> = Vec::new();
     let mut conditions: Vec<(u32, Condition)> = Vec::new();
     let mut dv: Vec<(u32, DvRecord)> = Vec::new();
+    let mut incomes: Vec<(u32, IncomeRecord)> = Vec::new();
+    let mut bed_nights: Vec<(u32, Day)> = Vec::new();
     for (e, p) in parts.iter().enumerate() {
+        incomes.extend(p.incomes.iter().map(|&(i, r)| (global[e][i as usize], r)));
+        bed_nights.extend(
+            p.bed_nights
+                .iter()
+                .map(|&(i, d)| (global[e][i as usize], d)),
+        );
         services.extend(p.services.iter().map(|&(i, d)| (global[e][i as usize], d)));
         conditions.extend(
             p.conditions
@@ -166,7 +178,30 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
             b.1.currently_fleeing,
         ))
     });
+    bed_nights.par_sort_unstable();
+    bed_nights.dedup();
+    // Income records in a total order (every field), so ties never depend on input order.
+    incomes.par_sort_unstable_by(|a, b| {
+        let key = |x: &(u32, IncomeRecord)| {
+            (
+                x.0,
+                x.1.date,
+                x.1.stage,
+                x.1.any_income,
+                x.1.benefits,
+                x.1.insurance,
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.1.earned.total_cmp(&b.1.earned))
+            .then_with(|| a.1.total.total_cmp(&b.1.total))
+    });
     let n = order.len();
+    let inc_ranges = ranges(n, incomes.iter().map(|s| s.0));
+    let bed_ranges = ranges(n, bed_nights.iter().map(|s| s.0));
+    facts.incomes = incomes.into_iter().map(|s| s.1).collect();
+    facts.bed_nights = bed_nights.into_iter().map(|s| s.1).collect();
     let svc_ranges = ranges(n, services.iter().map(|s| s.0));
     let cond_ranges = ranges(n, conditions.iter().map(|s| s.0));
     let dv_ranges = ranges(n, dv.iter().map(|s| s.0));
@@ -194,6 +229,8 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
                 services: svc_ranges[g],
                 conditions: cond_ranges[g],
                 dv: dv_ranges[g],
+                incomes: inc_ranges[g],
+                bed_nights: bed_ranges[g],
             }
         })
         .collect();
@@ -215,6 +252,13 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
     facts.person_enrollments = starts;
 
     household_ch_at_start(&mut facts);
+    facts.data_start = dataset
+        .exports
+        .iter()
+        .filter_map(|e| e.export_start)
+        .map(crate::ingest::table::days_from_date)
+        .min()
+        .or_else(|| facts.enrollments.iter().map(|e| e.entry).min());
     facts
 }
 
@@ -320,6 +364,29 @@ fn inventory(
             });
         }
     }
+    out
+}
+
+/// Funder.csv records of the projects in scope, sorted by (project, funder, start, end).
+fn funders(dataset: &Dataset, project_index: &[HashMap<String, u32>]) -> Vec<FunderRecord> {
+    let mut out = Vec::new();
+    for (e, ex) in dataset.exports.iter().enumerate() {
+        let t = ex.table("Funder");
+        let (pid, code) = (strs(t, "ProjectID"), ints(t, "Funder"));
+        let (start, end) = (dates(t, "StartDate"), dates(t, "EndDate"));
+        for i in 0..t.len() {
+            let Some(&project) = project_index[e].get(pid.get(i)) else {
+                continue;
+            };
+            out.push(FunderRecord {
+                project,
+                funder: code.get(i),
+                start: start.get(i),
+                end: end.get(i),
+            });
+        }
+    }
+    out.sort_unstable_by_key(|f| (f.project, f.funder, f.start, f.end));
     out
 }
 
@@ -475,6 +542,8 @@ struct ExportPart<'a> {
     enrollments: Vec<RawEnrollment>,
     households: u32,
     services: Vec<(u32, Day)>,
+    bed_nights: Vec<(u32, Day)>,
+    incomes: Vec<(u32, IncomeRecord)>,
     conditions: Vec<(u32, Condition)>,
     dv: Vec<(u32, DvRecord)>,
     without_client: u64,
@@ -523,6 +592,8 @@ fn export_part<'a>(
         enrollments: Vec::with_capacity(t.len()),
         households: 0,
         services: Vec::new(),
+        bed_nights: Vec::new(),
+        incomes: Vec::new(),
         conditions: Vec::new(),
         dv: Vec::new(),
         without_client: 0,
@@ -628,6 +699,7 @@ fn export_part<'a>(
         }
         if let (Some(&k), Some(d)) = (local.get(eid.get(i)), dp.get(i)) {
             part.services.push((k, d));
+            part.bed_nights.push((k, d));
         }
     }
     // Street outreach contacts (for the point-in-time chronic status of SO enrollments).
@@ -678,6 +750,39 @@ fn export_part<'a>(
         }
     }
 
+    let t = ex.table("IncomeBenefits");
+    let (eid, dd) = (strs(t, "EnrollmentID"), dates(t, "InformationDate"));
+    let (st, any, ben, ins) = (
+        ints(t, "DataCollectionStage"),
+        ints(t, "IncomeFromAnySource"),
+        ints(t, "BenefitsFromAnySource"),
+        ints(t, "InsuranceFromAnySource"),
+    );
+    let amounts: Vec<Option<&MoneyColumn>> = CASH_AMOUNTS.iter().map(|c| t.money_col(c)).collect();
+    let amount = |c: usize, i: usize| {
+        amounts[c]
+            .map(|m| m.get(i))
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .unwrap_or(0.0)
+    };
+    for i in 0..t.len() {
+        if let (Some(&k), Some(date)) = (local.get(eid.get(i)), dd.get(i)) {
+            let total = (0..CASH_AMOUNTS.len()).map(|c| amount(c, i)).sum();
+            part.incomes.push((
+                k,
+                IncomeRecord {
+                    date,
+                    stage: st.get(i),
+                    any_income: any.get(i),
+                    earned: amount(0, i),
+                    total,
+                    benefits: ben.get(i),
+                    insurance: ins.get(i),
+                },
+            ));
+        }
+    }
+
     let t = ex.table("HealthAndDV");
     let (eid, dd) = (strs(t, "EnrollmentID"), dates(t, "InformationDate"));
     let (sv, cf) = (
@@ -698,6 +803,25 @@ fn export_part<'a>(
     }
     part
 }
+
+/// The cash income amounts of 4.02, earned first.
+const CASH_AMOUNTS: [&str; 15] = [
+    "EarnedAmount",
+    "UnemploymentAmount",
+    "SSIAmount",
+    "SSDIAmount",
+    "VADisabilityServiceAmount",
+    "VADisabilityNonServiceAmount",
+    "PrivateDisabilityAmount",
+    "WorkersCompAmount",
+    "TANFAmount",
+    "GAAmount",
+    "SocSecRetirementAmount",
+    "PensionAmount",
+    "ChildSupportAmount",
+    "AlimonyAmount",
+    "OtherIncomeAmount",
+];
 
 /// A disability record that establishes a disabling condition (chronic.md step A).
 fn disables(kind: i32, response: i32, indefinite: i32) -> bool {

@@ -84,6 +84,49 @@ pub struct Condition {
     pub indefinite: i32,
 }
 
+/// An IncomeBenefits.csv record: monthly cash income and whether the person had non-cash
+/// benefits and health insurance.
+#[derive(Debug, Clone, Copy)]
+pub struct IncomeRecord {
+    pub date: Day,
+    /// 5.03 DataCollectionStage (1 start, 2 update, 3 exit, 5 annual assessment).
+    pub stage: i32,
+    /// 4.02 IncomeFromAnySource (1 yes, 0 no, 8/9 DK/PNTA, 99 or NULL_INT not collected).
+    pub any_income: i32,
+    /// EarnedAmount (0 when empty).
+    pub earned: f64,
+    /// Sum of every cash source's amount (0 when none).
+    pub total: f64,
+    /// 4.03 BenefitsFromAnySource.
+    pub benefits: i32,
+    /// 4.04 InsuranceFromAnySource.
+    pub insurance: i32,
+}
+
+impl IncomeRecord {
+    /// Non-employment cash income: total minus earned, never negative.
+    pub fn other(&self) -> f64 {
+        (self.total - self.earned).max(0.0)
+    }
+}
+
+/// A Funder.csv record of a project in scope (2.06).
+#[derive(Debug, Clone, Copy)]
+pub struct FunderRecord {
+    pub project: u32,
+    /// 2.06.1 Funder code (2 CoC PSH, 3 CoC RRH, 4 CoC SSO, 5 CoC TH, ...).
+    pub funder: i32,
+    pub start: Option<Day>,
+    pub end: Option<Day>,
+}
+
+impl FunderRecord {
+    /// In force at some point of an inclusive period.
+    pub fn active_in(&self, start: Day, end: Day) -> bool {
+        self.start.is_some_and(|s| s <= end) && self.end.is_none_or(|e| e >= start)
+    }
+}
+
 /// A HealthAndDV.csv record's domestic-violence answers.
 #[derive(Debug, Clone, Copy)]
 pub struct DvRecord {
@@ -112,6 +155,10 @@ pub struct Enrollment {
     pub conditions: (u32, u32),
     /// Range into [`Facts::dv`].
     pub dv: (u32, u32),
+    /// Range into [`Facts::incomes`].
+    pub incomes: (u32, u32),
+    /// Range into [`Facts::bed_nights`].
+    pub bed_nights: (u32, u32),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -150,6 +197,16 @@ pub struct Facts {
     pub service_days: Vec<Day>,
     pub conditions: Vec<Condition>,
     pub dv: Vec<DvRecord>,
+    /// IncomeBenefits records grouped by enrollment, by (date, stage).
+    pub incomes: Vec<IncomeRecord>,
+    /// Bed nights only (Services RecordType 200), grouped by enrollment, sorted: unlike
+    /// [`Facts::service_days`], no outreach contacts.
+    pub bed_nights: Vec<Day>,
+    /// Funder.csv records of the projects in scope, by project.
+    pub funders: Vec<FunderRecord>,
+    /// The earliest Export.ExportStartDate of the inputs (else the earliest entry date):
+    /// how far back the data reaches, for measures with a lookback.
+    pub data_start: Option<Day>,
     pub counts: FactCounts,
 }
 
@@ -168,6 +225,15 @@ impl Facts {
 
     pub fn dv_records(&self, e: &Enrollment) -> &[DvRecord] {
         &self.dv[e.dv.0 as usize..e.dv.1 as usize]
+    }
+
+    pub fn incomes(&self, e: &Enrollment) -> &[IncomeRecord] {
+        &self.incomes[e.incomes.0 as usize..e.incomes.1 as usize]
+    }
+
+    /// Bed nights (RecordType 200) of an enrollment, sorted.
+    pub fn bed_nights(&self, e: &Enrollment) -> &[Day] {
+        &self.bed_nights[e.bed_nights.0 as usize..e.bed_nights.1 as usize]
     }
 
     /// The enrollments of a person.

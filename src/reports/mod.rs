@@ -2,8 +2,12 @@
 //! data (title, column labels, row labels, cells, notes) and the charts drawn from them.
 //! Writers in `output` turn any report into xlsx, CSV and HTML; they never compute.
 
+pub mod effectiveness;
+pub mod measures;
 pub mod overview;
 pub mod pit;
+pub mod service_use;
+pub mod spm;
 pub mod suppress;
 
 use chrono::NaiveDate;
@@ -19,6 +23,8 @@ pub struct Params {
     pub pit_date: NaiveDate,
     /// `--coc`, when given.
     pub coc: Option<String>,
+    /// Emergency shelter entries in the period that make a frequent user.
+    pub frequent_entries: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

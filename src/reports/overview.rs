@@ -17,6 +17,7 @@ use crate::facts::{ChStatus, Day, Facts, RaceEthnicity, age_on, frame};
 use crate::hmis::codes::{ProjectType, sex, yes_no};
 use crate::ingest::table::days_from_date;
 
+use super::measures::occupancy::{Occupancy, occupancy};
 use super::{Cell, ChartKind, Headline, Params, Report, Row, Table, chart};
 
 /// "Returning" looks back this many days before the period (as SPM measure 5 does).
@@ -67,57 +68,6 @@ fn group(df: &DataFrame, key: &str, aggs: &[Expr]) -> PolarsResult<DataFrame> {
         .agg(aggs)
         .sort([key], SortMultipleOptions::default())
         .collect()
-}
-
-/// Bed and occupancy figures for the period, per project.
-#[derive(Debug, Clone, Copy, Default)]
-struct Occupancy {
-    /// Beds and units in force on the last night of the period.
-    beds: u64,
-    units: u64,
-    /// Sum over the period's nights of beds in force / persons in a bed.
-    bed_nights: u64,
-    person_nights: u64,
-}
-
-fn occupancy(facts: &Facts, start: Day, end: Day) -> Vec<Occupancy> {
-    let mut occ = vec![Occupancy::default(); facts.projects.len()];
-    let nights = |a: Day, b: Day| -> u64 {
-        // Nights n with a <= n <= b, clipped to the period.
-        let (a, b) = (a.max(start), b.min(end));
-        if b >= a { (b - a + 1) as u64 } else { 0 }
-    };
-    for inv in &facts.inventory {
-        let Some(s) = inv.start else { continue };
-        let o = &mut occ[inv.project as usize];
-        o.bed_nights += inv.beds as u64 * nights(s, inv.end.unwrap_or(end));
-        if inv.in_force(end) {
-            o.beds += inv.beds as u64;
-            o.units += inv.units as u64;
-        }
-    }
-    for e in &facts.enrollments {
-        let Some(t) = facts.project_type(e) else {
-            continue;
-        };
-        let last = e.exit.map_or(end, |x| x - 1);
-        let n = match t {
-            ProjectType::EsNbn => {
-                let s = facts.services(e);
-                let a = s.partition_point(|&d| d < start.max(e.entry));
-                let b = s.partition_point(|&d| d <= end.min(last));
-                b.saturating_sub(a) as u64
-            }
-            ProjectType::EsEntryExit | ProjectType::Th | ProjectType::Sh => nights(e.entry, last),
-            t if t.is_permanent_housing() => match e.move_in {
-                Some(m) if m >= e.entry => nights(m, last),
-                _ => 0,
-            },
-            _ => 0,
-        };
-        occ[e.project as usize].person_nights += n;
-    }
-    occ
 }
 
 #[derive(Debug, thiserror::Error)]
