@@ -104,7 +104,9 @@ pub fn cross_check(
             else {
                 continue;
             };
-            if parent == "Export" {
+            // Export is checked while parsing; a parent left out of a subset load is not
+            // checked against.
+            if parent == "Export" || !export.is_loaded(parent) {
                 continue;
             }
             // Composite and person-consistency checks are done below.
@@ -169,10 +171,10 @@ pub fn cross_check(
             }
             ck.apply(&mut export.tables[fi], &keep);
         }
-        if spec.name == "ProjectCoC" {
+        if spec.name == "ProjectCoC" && export.is_loaded("ProjectCoC") {
             check_inventory(export, &mut ck);
         }
-        if spec.name == "Enrollment" {
+        if spec.name == "Enrollment" && export.is_loaded("Enrollment") {
             if !extra.is_empty() {
                 fill_enrollment_coc(export, &extra, &mut ck);
             }
@@ -348,9 +350,11 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     };
 
     // EnrollmentCoC must be one of the project's CoC codes.
+    let check_coc = export.is_loaded("ProjectCoC");
     for r in 0..n {
         let c = coc.get(r);
-        if !c.is_empty()
+        if check_coc
+            && !c.is_empty()
             && !project_cocs
                 .get(prj.get(r))
                 .is_some_and(|v| v.iter().any(|x| x == c))
@@ -405,7 +409,7 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     // Exits.
     // Exit date of each enrollment, by row (EnrollmentID is the table's key).
     let mut exits: Vec<Option<i32>> = vec![None; n];
-    {
+    if export.is_loaded("Exit") {
         let enr_index: FastMap<&str, usize> = (0..n).map(|r| (eid.get(r), r)).collect();
         let ex = &mut export.tables[idx("Exit")];
         if let (Some(xe), Some(xp), Some(xd)) = (
@@ -506,6 +510,7 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     }
 
     // Records that hang off an enrollment.
+    let projects = export.is_loaded("Project");
     let info: FastMap<&str, Enr> = (0..n)
         .map(|r| {
             (
@@ -532,15 +537,28 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
         "Event",
         "YouthEducationStatus",
     ] {
-        check_children(export, file, &info, ck);
+        check_children(export, file, &info, projects, ck);
     }
 }
 
-fn check_children(export: &mut Export, file: &str, info: &FastMap<&str, Enr>, ck: &mut Checker) {
+/// Checks the records of one file against their enrollment; `projects` = whether
+/// Project.csv was loaded (for the project type of bed nights).
+fn check_children(
+    export: &mut Export,
+    file: &str,
+    info: &FastMap<&str, Enr>,
+    projects: bool,
+    ck: &mut Checker,
+) {
+    if !export.is_loaded(file) {
+        return;
+    }
     let name = format!("{file}.csv");
     let (keep, found) = {
-        let assessments = (file.starts_with("Assessment") && file != "Assessment")
-            .then(|| key_set(&export.tables[idx("Assessment")], "AssessmentID"));
+        let assessments = (file.starts_with("Assessment")
+            && file != "Assessment"
+            && export.is_loaded("Assessment"))
+        .then(|| key_set(&export.tables[idx("Assessment")], "AssessmentID"));
         let t = &export.tables[idx(file)];
         let (Some(e), Some(p)) = (t.str_col("EnrollmentID"), t.str_col("PersonalID")) else {
             return;
@@ -617,7 +635,7 @@ fn check_children(export: &mut Export, file: &str, info: &FastMap<&str, Enr>, ck
                 && let (Some(rt), Some(dp)) = (rt, dp)
                 && rt[r] == BED_NIGHT
             {
-                if en.project_type != NIGHT_BY_NIGHT {
+                if projects && en.project_type != NIGHT_BY_NIGHT {
                     found.push(Finding::warning(&name, line, "RecordType", "200", rule::BED_NIGHT_PROJECT_TYPE, "bed night recorded in a project that is not a night-by-night emergency shelter"));
                 }
                 let d = dp[r];
