@@ -314,8 +314,13 @@ pub fn parse_file_with(
 
     let mut table = Table::new(&spec.name, plan.names.clone(), &plan.types);
     let pk_pos = rules.iter().position(|r| r.primary);
-    // Row of the first occurrence of each primary-key value (by its code in the column).
-    let mut pk_first_row: Vec<u32> = Vec::new();
+    // The primary key's values are stored as they come; repeats are found after the file
+    // is read (cheaper than looking every key up while reading).
+    if let Some(p) = pk_pos
+        && let Column::Str(c) = &mut table.columns[p]
+    {
+        c.set_unindexed();
+    }
     let mut deviations = Deviations {
         seen: BTreeMap::new(),
     };
@@ -411,7 +416,6 @@ pub fn parse_file_with(
             let n = table.lines.len();
             let mut row_error = false;
             let mut export_mismatch: Option<String> = None;
-            let mut pk_duplicate: Option<u32> = None;
             for (i, r) in rules.iter().enumerate() {
                 let cell: Cow<str> = match (&raw, plan.sources[i]) {
                     (Some(raw), _) => Cow::Borrowed(&raw[i]),
@@ -508,10 +512,7 @@ pub fn parse_file_with(
                             export_mismatch = Some(v.to_string());
                         }
                         marks[i] = c.mark();
-                        let (code, new) = c.push_code(v);
-                        if Some(i) == pk_pos && !new {
-                            pk_duplicate = Some(code);
-                        }
+                        c.push(v);
                     }
                     Column::Int(c) => match values::parse_int(v) {
                         Ok((x, dev)) => {
@@ -671,27 +672,6 @@ pub fn parse_file_with(
                     ),
                 ));
             }
-            if !row_error
-                && let Some(code) = pk_duplicate
-                && let Some(p) = pk_pos
-                && let Column::Str(pk) = &table.columns[p]
-            {
-                row_error = true;
-                let first = pk_first_row
-                    .get(code as usize)
-                    .map_or(0, |&r| table.lines[r as usize]);
-                findings.push(Finding::error(
-                    &file,
-                    line,
-                    rules[p].name,
-                    pk.value_of(code),
-                    rule::PK_DUPLICATE,
-                    format!(
-                        "duplicate {} (first at line {first}): row rejected",
-                        rules[p].name
-                    ),
-                ));
-            }
             if row_error {
                 rejected += 1;
                 for (c, m) in table.columns.iter_mut().zip(&marks) {
@@ -702,13 +682,35 @@ pub fn parse_file_with(
                 }
                 continue;
             }
-            if let Some(p) = pk_pos
-                && let Column::Str(pk) = &table.columns[p]
-                && pk.distinct() > pk_first_row.len()
-            {
-                pk_first_row.push(n as u32);
-            }
             table.lines.push(line as u32);
+        }
+    }
+
+    // Rows repeating an earlier row's primary key are rejected.
+    if let Some(p) = pk_pos
+        && let Column::Str(pk) = &table.columns[p]
+    {
+        let repeats = pk.repeated_rows();
+        if !repeats.is_empty() {
+            let mut keep = vec![true; table.len()];
+            for &(r, first) in &repeats {
+                keep[r] = false;
+                findings.push(Finding::error(
+                    &file,
+                    table.lines[r] as u64,
+                    rules[p].name,
+                    pk.get(r),
+                    rule::PK_DUPLICATE,
+                    format!(
+                        "duplicate {} (first at line {}): row rejected",
+                        rules[p].name, table.lines[first]
+                    ),
+                ));
+            }
+            rejected += repeats.len() as u64;
+            table.retain(&keep);
+            // In line order, as if found while reading.
+            findings.sort_by_key(|f| f.line);
         }
     }
 
