@@ -2,6 +2,7 @@
 //! in-memory [`Dataset`], with every finding and a row reconciliation per file
 //! (rows read = rows used + rows rejected + rows deleted).
 
+pub mod csvread;
 pub mod findings;
 pub mod parse;
 pub mod source;

@@ -800,7 +800,7 @@ impl std::ops::Index<usize> for DateTimeColumn {
 pub struct MoneyColumn {
     data: Money,
     /// Build-time index: bits of an amount -> its code; dropped by `shrink`.
-    index: HashMap<u64, u16>,
+    index: HashMap<u64, u16, BuildHasherDefault<StrHasher>>,
     cap: usize,
 }
 
@@ -877,7 +877,7 @@ impl MoneyColumn {
                     (f, _) => f,
                 };
                 if matches!(self.data, Money::F64(_)) {
-                    self.index = HashMap::new();
+                    self.index = HashMap::default();
                 }
                 match (&mut self.data, code) {
                     (Money::U16(d, _), Some(k)) => d.push(k as u16),
@@ -920,7 +920,7 @@ impl MoneyColumn {
                 Money::U16(v, d) => Money::U16(pick(v, keep), d.clone()),
                 Money::F64(v) => Money::F64(pick(v, keep)),
             },
-            index: HashMap::new(),
+            index: HashMap::default(),
             cap: 0,
         }
     }
@@ -937,7 +937,7 @@ impl MoneyColumn {
             }
             Money::F64(v) => v.shrink_to_fit(),
         }
-        self.index = HashMap::new();
+        self.index = HashMap::default();
     }
 
     fn heap_bytes(&self) -> usize {
@@ -953,7 +953,7 @@ impl Default for MoneyColumn {
     fn default() -> MoneyColumn {
         MoneyColumn {
             data: Money::U8(Vec::new(), vec![f64::NAN]),
-            index: HashMap::new(),
+            index: HashMap::default(),
             cap: 0,
         }
     }
