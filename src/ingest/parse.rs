@@ -334,6 +334,7 @@ pub fn parse_file_with(
     // Where each text column stood before the current row (to undo a rejected row).
     let mut marks: Vec<StrMark> = vec![StrMark::default(); rules.len()];
     let mut reserved = false;
+    let mut day_cache = vec![values::DayCache::default(); rules.len()];
 
     if !header.is_empty() {
         loop {
@@ -576,7 +577,7 @@ pub fn parse_file_with(
                             c.push(NULL_INT);
                         }
                     },
-                    Column::Date(c) => match values::parse_date(v) {
+                    Column::Date(c) => match day_cache[i].date(v) {
                         Ok((x, dev)) => {
                             if let Some(d) = dev {
                                 deviations.add(i, d, line, v, r.pii);
@@ -598,7 +599,7 @@ pub fn parse_file_with(
                             c.push(NULL_DATE);
                         }
                     },
-                    Column::DateTime(c) => match values::parse_datetime(v) {
+                    Column::DateTime(c) => match day_cache[i].datetime(v) {
                         Ok((x, dev)) => {
                             if let Some(d) = dev {
                                 deviations.add(i, d, line, v, r.pii);

@@ -136,8 +136,11 @@ pub struct StrColumn {
     collisions: HashMap<String, u32>,
     /// Expected number of rows (for the first allocation of the codes).
     cap: usize,
-    /// The code of the last value pushed (a value often repeats on the next rows).
-    last: Option<u32>,
+    /// The code of the last value pushed and where it lies in `text` (a value often
+    /// repeats on the next rows).
+    last: Option<(u32, u32, u32)>,
+    /// The code of the empty value, once pushed.
+    empty: Option<u32>,
     /// A key column: every push appends a new value, without the index; repeated values
     /// are found afterwards by [`StrColumn::repeated_rows`].
     unindexed: bool,
@@ -153,6 +156,7 @@ impl Default for StrColumn {
             collisions: HashMap::new(),
             cap: 0,
             last: None,
+            empty: None,
             unindexed: false,
         }
     }
@@ -201,7 +205,11 @@ fn repeated_hashes(hashes: &mut [u64]) -> Vec<u64> {
 /// String equality inlined for short IDs (eight bytes at a time, no call to `memcmp`).
 #[inline]
 fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -303,8 +311,14 @@ impl StrColumn {
             self.codes.push(c, self.cap);
             return (c, true);
         }
-        if let Some(c) = self.last
-            && same(self.value(c), s)
+        if s.is_empty() {
+            if let Some(c) = self.empty {
+                self.codes.push(c, self.cap);
+                return (c, false);
+            }
+        } else if let Some((c, a, b)) = self.last
+            && let Some(last) = self.text.as_bytes().get(a as usize..b as usize)
+            && same_bytes(last, s.as_bytes())
         {
             self.codes.push(c, self.cap);
             return (c, false);
@@ -330,7 +344,13 @@ impl StrColumn {
             }
         };
         self.codes.push(code, self.cap);
-        self.last = Some(code);
+        if s.is_empty() {
+            self.empty = Some(code);
+        } else {
+            let c = code as usize;
+            let a = if c == 0 { 0 } else { self.ends[c - 1] };
+            self.last = Some((code, a, self.ends[c]));
+        }
         (code, new)
     }
 
@@ -377,8 +397,11 @@ impl StrColumn {
     /// index is kept), so the column is as if they had never been pushed.
     pub fn rollback(&mut self, m: StrMark) {
         self.codes.truncate(m.len);
-        if self.last.is_some_and(|c| c as usize >= m.distinct) {
+        if self.last.is_some_and(|(c, _, _)| c as usize >= m.distinct) {
             self.last = None;
+        }
+        if self.empty.is_some_and(|c| c as usize >= m.distinct) {
+            self.empty = None;
         }
         if self.unindexed {
             self.ends.truncate(m.distinct);

@@ -207,6 +207,48 @@ pub fn parse_datetime(s: &str) -> Result<(i64, Option<Deviation>), Unreadable> {
     Ok((t, dev))
 }
 
+/// [`parse_date`] and [`parse_datetime`] for one column, remembering the last date read in
+/// the standard form: a column's dates repeat from row to row (InformationDate of one
+/// enrollment's records, the day part of DateCreated).
+#[derive(Debug, Default, Clone)]
+pub struct DayCache {
+    text: [u8; 10],
+    day: i32,
+    full: bool,
+}
+
+impl DayCache {
+    pub fn date(&mut self, s: &str) -> Result<(i32, Option<Deviation>), Unreadable> {
+        let b = s.as_bytes();
+        if self.full && b == self.text {
+            return Ok((self.day, None));
+        }
+        let r = parse_date(s);
+        if let Ok((day, None)) = r
+            && b.len() == 10
+        {
+            self.text.copy_from_slice(b);
+            self.day = day;
+            self.full = true;
+        }
+        r
+    }
+
+    pub fn datetime(&mut self, s: &str) -> Result<(i64, Option<Deviation>), Unreadable> {
+        let b = s.as_bytes();
+        // The standard form, YYYY-MM-DD HH:MM:SS.
+        if b.len() == 19
+            && b[10] == b' '
+            && let Some(date) = s.get(..10)
+            && let Ok((day, None)) = self.date(date)
+            && let Some((t, true, false)) = s.get(11..).and_then(parse_time)
+        {
+            return Ok(((day as i64 - UNIX_EPOCH_DAY) * 86_400 + t as i64, None));
+        }
+        parse_datetime(s)
+    }
+}
+
 /// Parses a non-negative whole number (type I).
 pub fn parse_int(s: &str) -> Result<(i32, Option<Deviation>), Unreadable> {
     // Most values: a few plain digits.
@@ -354,6 +396,37 @@ mod tests {
             assert_eq!(ymd(y, m, d), Err(Unreadable), "{y}-{m}-{d}");
         }
         assert!(ymd(2000, 2, 29).is_ok());
+    }
+
+    #[test]
+    fn the_day_cache_reads_as_the_parsers_do() {
+        let mut c = DayCache::default();
+        for s in [
+            "2025-01-02",
+            "2025-01-02",
+            "01/02/2025",
+            "2025-01-02",
+            "2025-01-0x",
+            "2025-02-30",
+            "2024-02-29",
+            "2024-02-29 10:00:00",
+            "",
+        ] {
+            assert_eq!(c.date(s), parse_date(s), "{s}");
+        }
+        for s in [
+            "2025-01-02 03:04:05",
+            "2025-01-02 23:59:59",
+            "2025-01-02 24:00:00",
+            "2025-01-02 10:00:0Z",
+            "2025-01-02T03:04:05",
+            "2025-01-02 03:04",
+            "2025-01-03 00:00:01",
+            "2025-01-0x 00:00:01",
+            "2025-01-03",
+        ] {
+            assert_eq!(c.datetime(s), parse_datetime(s), "{s}");
+        }
     }
 
     #[test]
