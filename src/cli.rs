@@ -75,8 +75,8 @@ pub struct DedupArgs {
     /// Exports to read (folders, zips, or drop folders of them).
     #[arg(required = true, value_name = "EXPORT")]
     pub exports: Vec<PathBuf>,
-    /// Folder for crosswalk.csv, links.csv, review.csv, summary.json (and validation.csv,
-    /// ingest.csv).
+    /// Folder for crosswalk.csv, links.csv, review.csv, summary.json (and validation.csv and
+    /// ingest.csv for Export, Client and Enrollment: the files dedup reads).
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
     /// Matching rules (a match.toml; the placeholder and nickname files it names are read

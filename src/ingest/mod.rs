@@ -2,6 +2,7 @@
 //! in-memory [`Dataset`], with every finding and a row reconciliation per file
 //! (rows read = rows used + rows rejected + rows deleted).
 
+pub mod csvread;
 pub mod findings;
 pub mod fuzzing;
 pub mod parse;
@@ -63,6 +64,9 @@ pub struct Export {
     pub origin: String,
     /// One table per FY2026 file, in specification order (see [`Schema::fy2026`]).
     pub tables: Vec<Table>,
+    /// Whether each table was read (false for the files a [`LoadOptions`] subset left out,
+    /// whose tables are empty).
+    loaded: Vec<bool>,
 }
 
 impl Export {
@@ -73,7 +77,60 @@ impl Export {
             .unwrap_or_else(|| panic!("{file} is not an HMIS CSV file (program error)"));
         &self.tables[i]
     }
+
+    /// Whether an FY2026 file was read (true for every file of a full [`load`], whether or
+    /// not the export had it; false for a file a [`LoadOptions`] subset left out).
+    pub fn is_loaded(&self, file: &str) -> bool {
+        Schema::fy2026()
+            .file_index(file)
+            .is_some_and(|i| self.loaded.get(i).copied().unwrap_or(false))
+    }
 }
+
+/// What [`load_with`] reads.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The files to read, by base name as in the specification (`"Client"`,
+    /// `"Enrollment"`, or `"EnrollmentCoC"` for the FY2022 file); `None` reads every file.
+    /// Export.csv is always read (it names the export). Files left out are not opened:
+    /// their tables are empty, they have no findings and no row counts, and the checks
+    /// across files that need them are skipped. An export still needs Export.csv,
+    /// Client.csv and Enrollment.csv to be usable.
+    pub files: Option<Vec<&'static str>>,
+}
+
+impl LoadOptions {
+    /// Every file (what [`load`] reads).
+    pub fn all() -> LoadOptions {
+        LoadOptions { files: None }
+    }
+
+    /// Only these files (and Export.csv).
+    pub fn only(files: &[&'static str]) -> LoadOptions {
+        LoadOptions {
+            files: Some(files.to_vec()),
+        }
+    }
+
+    /// Whether a file is read.
+    fn wants(&self, file: &str) -> bool {
+        file.eq_ignore_ascii_case("Export")
+            || self
+                .files
+                .as_ref()
+                .is_none_or(|f| f.iter().any(|x| x.eq_ignore_ascii_case(file)))
+    }
+
+    /// A name the specification does not know (FY2026 files and FY2022's EnrollmentCoC).
+    fn unknown_file(&self) -> Option<&'static str> {
+        self.files.as_ref()?.iter().copied().find(|f| {
+            Schema::fy2026().file(f).is_none() && Schema::fy2022_extra().file(f).is_none()
+        })
+    }
+}
+
+/// The files `hmis dedup` needs: clients, and enrollments for their households and dates.
+pub const DEDUP_FILES: &[&str] = &["Export", "Client", "Enrollment"];
 
 /// Everything loaded: the usable exports, ordered by ExportID then origin so that results do
 /// not depend on the order the exports were named in.
@@ -119,6 +176,18 @@ impl Ingest {
 /// Loads every export the paths name. Fails only when a path does not exist; unusable
 /// exports are listed in [`Ingest::unusable`] and the rest still load.
 pub fn load(paths: &[PathBuf]) -> Result<Ingest, IngestError> {
+    load_with(paths, &LoadOptions::all())
+}
+
+/// As [`load`], reading only the files `options` names (see [`LoadOptions`]). A file name
+/// the specification does not know is an error ([`IngestError::Unusable`]).
+pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Ingest, IngestError> {
+    if let Some(f) = options.unknown_file() {
+        return Err(IngestError::Unusable {
+            origin: "load options".to_string(),
+            reason: format!("{f} is not an HMIS CSV file"),
+        });
+    }
     let mut sources = Vec::new();
     let mut unusable = Vec::new();
     let mut ingest = Ingest::default();
@@ -140,8 +209,10 @@ pub fn load(paths: &[PathBuf]) -> Result<Ingest, IngestError> {
     sources.sort_by(|a, b| a.origin.cmp(&b.origin));
     sources.dedup_by(|a, b| a.origin == b.origin);
 
-    let results: Vec<Result<LoadedExport, Rejected>> =
-        sources.par_iter().map(load_export).collect();
+    let results: Vec<Result<LoadedExport, Rejected>> = sources
+        .par_iter()
+        .map(|s| load_export(s, options))
+        .collect();
 
     let mut loaded = Vec::new();
     for r in results {
@@ -296,7 +367,7 @@ fn first_client_export_id(src: &ExportSource) -> Option<String> {
     .flatten()
 }
 
-fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
+fn load_export(src: &ExportSource, options: &LoadOptions) -> Result<LoadedExport, Rejected> {
     let schema = Schema::fy2026();
     let mut findings = Vec::new();
     for req in REQUIRED_FILES {
@@ -482,17 +553,26 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
     if version == Version::Fy2022 {
         specs.extend(Schema::fy2022_extra().files.iter());
     }
-    let parsed: Vec<(String, Option<ParsedFile>)> = specs
+    // Files a subset leaves out: not read, not counted, not reported.
+    let loaded: Vec<bool> = schema
+        .files
+        .iter()
+        .map(|f| options.wants(&f.name))
+        .collect();
+    let parsed: Vec<(String, FileRead)> = specs
         .par_iter()
         .map(|spec| {
+            if !options.wants(&spec.name) {
+                return (spec.name.clone(), FileRead::Skipped);
+            }
             if src.entry(&spec.name).is_none() {
-                return (spec.name.clone(), None);
+                return (spec.name.clone(), FileRead::Missing);
             }
             let ctx = FileContext {
                 spec,
                 ..ctx_base.clone()
             };
-            (spec.name.clone(), Some(read_file(src, &ctx)))
+            (spec.name.clone(), FileRead::Read(read_file(src, &ctx)))
         })
         .collect();
 
@@ -505,7 +585,7 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
                     .any(|f| f.eq_ignore_ascii_case(base)))
     };
     for (base, name) in &src.files {
-        if !known(base) {
+        if options.files.is_none() && !known(base) {
             findings.push(Finding::warning(
                 name,
                 0,
@@ -535,7 +615,12 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
     for (name, p) in parsed {
         let is_extra = schema.file(&name).is_none();
         match p {
-            Some(mut p) => {
+            FileRead::Skipped => {
+                if let Some(spec) = schema.file(&name) {
+                    tables.push(empty_table(spec));
+                }
+            }
+            FileRead::Read(mut p) => {
                 findings.append(&mut p.findings);
                 counts.push(count(&name, &p));
                 if is_extra {
@@ -544,7 +629,7 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
                     tables.push(p.table);
                 }
             }
-            None => {
+            FileRead::Missing => {
                 let by_design =
                     version == Version::Fy2022 && FY2022_ABSENT_FILES.contains(&name.as_str());
                 if !by_design {
@@ -561,11 +646,7 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
                     .file(&name)
                     .or_else(|| Schema::fy2022_extra().file(&name))
                     .expect("spec");
-                let t = Table::new(
-                    &spec.name,
-                    spec.columns.iter().map(|c| c.name.clone()).collect(),
-                    &spec.columns.iter().map(|c| c.ty).collect::<Vec<_>>(),
-                );
+                let t = empty_table(spec);
                 counts.push(FileCount {
                     export_id: export_id.clone(),
                     origin: src.origin.clone(),
@@ -597,6 +678,7 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
         export_end,
         origin: src.origin.clone(),
         tables,
+        loaded,
     };
     validate::cross_check(&mut export, extra, &mut findings, &mut counts);
     for c in &mut counts {
@@ -607,6 +689,24 @@ fn load_export(src: &ExportSource) -> Result<LoadedExport, Rejected> {
         findings,
         counts,
     })
+}
+
+/// How one file of an export was read.
+enum FileRead {
+    /// Left out by the load options.
+    Skipped,
+    /// Not in the export.
+    Missing,
+    Read(ParsedFile),
+}
+
+/// The empty table of a file: the specification's columns, no rows.
+fn empty_table(spec: &FileSpec) -> Table {
+    Table::new(
+        &spec.name,
+        spec.columns.iter().map(|c| c.name.clone()).collect(),
+        &spec.columns.iter().map(|c| c.ty).collect::<Vec<_>>(),
+    )
 }
 
 /// Export.csv is parsed like any file but without the ExportID check (its rows define it).

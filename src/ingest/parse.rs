@@ -12,6 +12,7 @@ use crate::hmis::lists::CodeList;
 use crate::hmis::upgrade::{self, Plan};
 use crate::hmis::{ColType, FileSpec, Key, Lists, Version};
 
+use super::csvread::Records;
 use super::findings::{Finding, rule};
 use super::table::{Column, NULL_DATE, NULL_DATETIME, NULL_INT, StrMark, Table};
 use super::values::{self, Deviation};
@@ -135,6 +136,12 @@ pub fn parse_file(ctx: &FileContext, reader: &mut dyn Read) -> ParsedFile {
     parse_file_with(ctx, reader, true, None)
 }
 
+/// A read buffer for a file of `size` bytes: the whole file when small, else 4 MiB.
+fn buffer_for(size: Option<u64>) -> usize {
+    const MAX: u64 = 4 << 20;
+    size.map_or(MAX, |s| s.saturating_add(1).clamp(4096, MAX)) as usize
+}
+
 /// Rows read before the columns are sized for the whole file.
 const RESERVE_AFTER: u64 = 2000;
 
@@ -150,24 +157,16 @@ pub fn parse_file_with(
     let spec = ctx.spec;
     let file = spec.file_name();
     let mut findings = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        // Fields are trimmed of ASCII whitespace here, as `csv::Trim::All` would, without
-        // the copy of every record it makes.
-        // '\n' alone ends a record so that line numbers stay right for CRLF files (the csv
-        // crate's CRLF mode reports a record as starting on the previous line); the '\r'
-        // left at the end of the last field is removed by the trim.
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(1 << 20)
-        .from_reader(reader);
-    let mut rec = csv::ByteRecord::new();
+    // Fields are trimmed of ASCII whitespace here. '\n' alone ends a record so that line
+    // numbers stay right for CRLF files; the '\r' left at the end of the last field is
+    // removed by the trim.
+    let mut rdr = Records::with_capacity(reader, buffer_for(size));
     let mut non_utf8 = 0u64;
     let mut first_non_utf8_line = 0u64;
 
     // Header.
-    let header: Vec<String> = match rdr.read_byte_record(&mut rec) {
-        Ok(true) => rec
+    let header: Vec<String> = match rdr.next_record() {
+        Ok(Some(rec)) => rec
             .iter()
             .enumerate()
             .map(|(i, b)| {
@@ -180,7 +179,7 @@ pub fn parse_file_with(
                 s.trim().trim_matches('"').to_string()
             })
             .collect(),
-        Ok(false) => {
+        Ok(None) => {
             findings.push(Finding::warning(
                 &file,
                 1,
@@ -314,8 +313,13 @@ pub fn parse_file_with(
 
     let mut table = Table::new(&spec.name, plan.names.clone(), &plan.types);
     let pk_pos = rules.iter().position(|r| r.primary);
-    // Row of the first occurrence of each primary-key value (by its code in the column).
-    let mut pk_first_row: Vec<u32> = Vec::new();
+    // The primary key's values are stored as they come; repeats are found after the file
+    // is read (cheaper than looking every key up while reading).
+    if let Some(p) = pk_pos
+        && let Column::Str(c) = &mut table.columns[p]
+    {
+        c.set_unindexed();
+    }
     let mut deviations = Deviations {
         seen: BTreeMap::new(),
     };
@@ -330,17 +334,17 @@ pub fn parse_file_with(
     // Where each text column stood before the current row (to undo a rejected row).
     let mut marks: Vec<StrMark> = vec![StrMark::default(); rules.len()];
     let mut reserved = false;
+    let mut day_cache = vec![values::DayCache::default(); rules.len()];
 
     if !header.is_empty() {
         loop {
-            match rdr.read_byte_record(&mut rec) {
-                Ok(true) => {}
-                Ok(false) => break,
+            let rec = match rdr.next_record() {
+                Ok(Some(rec)) => rec,
+                Ok(None) => break,
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
                     findings.push(Finding::error(
                         &file,
-                        line,
+                        0,
                         "",
                         "",
                         rule::FILE_UNREADABLE,
@@ -348,9 +352,9 @@ pub fn parse_file_with(
                     ));
                     break;
                 }
-            }
+            };
             read += 1;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            let line = rec.line;
             if rec.len() != header.len() {
                 rejected += 1;
                 findings.push(Finding::error(
@@ -367,7 +371,7 @@ pub fn parse_file_with(
                 ));
                 continue;
             }
-            if deleted_pos.is_some_and(|p| !rec[p].trim_ascii().is_empty()) {
+            if deleted_pos.is_some_and(|p| !rec.get(p).trim_ascii().is_empty()) {
                 deleted += 1;
                 continue;
             }
@@ -379,7 +383,7 @@ pub fn parse_file_with(
             // file (rather than doubling them as they fill).
             if !reserved && read >= RESERVE_AFTER {
                 reserved = true;
-                let done = rdr.position().byte();
+                let done = rec.byte;
                 if let Some(size) = size
                     && done > 0
                 {
@@ -391,7 +395,7 @@ pub fn parse_file_with(
             let before = non_utf8;
             let rec_ref = &rec;
             // The whole record at once when it is valid UTF-8 (nearly always).
-            let whole = std::str::from_utf8(rec_ref.as_slice()).ok();
+            let whole = std::str::from_utf8(rec_ref.data()).ok();
             // Older versions: the row's target values, rewritten by the upgrade plan.
             let raw: Option<Vec<Cow<str>>> = if plan.transforms.is_empty() {
                 None
@@ -399,11 +403,11 @@ pub fn parse_file_with(
                 let mut raw: Vec<Cow<str>> = Vec::with_capacity(rules.len());
                 for src in &plan.sources {
                     raw.push(match src {
-                        Some(p) => field(rec_ref[*p].trim_ascii(), &mut non_utf8),
+                        Some(p) => field(rec_ref.get(*p).trim_ascii(), &mut non_utf8),
                         None => Cow::Borrowed(""),
                     });
                 }
-                let src = |p: usize| std::str::from_utf8(rec_ref[p].trim_ascii()).unwrap_or("");
+                let src = |p: usize| std::str::from_utf8(rec_ref.get(p).trim_ascii()).unwrap_or("");
                 plan.apply(&mut raw, &src);
                 Some(raw)
             };
@@ -411,7 +415,6 @@ pub fn parse_file_with(
             let n = table.lines.len();
             let mut row_error = false;
             let mut export_mismatch: Option<String> = None;
-            let mut pk_duplicate: Option<u32> = None;
             for (i, r) in rules.iter().enumerate() {
                 let cell: Cow<str> = match (&raw, plan.sources[i]) {
                     (Some(raw), _) => Cow::Borrowed(&raw[i]),
@@ -419,7 +422,7 @@ pub fn parse_file_with(
                     (None, Some(p)) => {
                         match whole.and_then(|w| rec_ref.range(p).and_then(|g| w.get(g))) {
                             Some(s) => Cow::Borrowed(s.trim_ascii()),
-                            None => field(rec_ref[p].trim_ascii(), &mut non_utf8),
+                            None => field(rec_ref.get(p).trim_ascii(), &mut non_utf8),
                         }
                     }
                 };
@@ -508,10 +511,7 @@ pub fn parse_file_with(
                             export_mismatch = Some(v.to_string());
                         }
                         marks[i] = c.mark();
-                        let (code, new) = c.push_code(v);
-                        if Some(i) == pk_pos && !new {
-                            pk_duplicate = Some(code);
-                        }
+                        c.push(v);
                     }
                     Column::Int(c) => match values::parse_int(v) {
                         Ok((x, dev)) => {
@@ -577,7 +577,7 @@ pub fn parse_file_with(
                             c.push(NULL_INT);
                         }
                     },
-                    Column::Date(c) => match values::parse_date(v) {
+                    Column::Date(c) => match day_cache[i].date(v) {
                         Ok((x, dev)) => {
                             if let Some(d) = dev {
                                 deviations.add(i, d, line, v, r.pii);
@@ -599,7 +599,7 @@ pub fn parse_file_with(
                             c.push(NULL_DATE);
                         }
                     },
-                    Column::DateTime(c) => match values::parse_datetime(v) {
+                    Column::DateTime(c) => match day_cache[i].datetime(v) {
                         Ok((x, dev)) => {
                             if let Some(d) = dev {
                                 deviations.add(i, d, line, v, r.pii);
@@ -671,27 +671,6 @@ pub fn parse_file_with(
                     ),
                 ));
             }
-            if !row_error
-                && let Some(code) = pk_duplicate
-                && let Some(p) = pk_pos
-                && let Column::Str(pk) = &table.columns[p]
-            {
-                row_error = true;
-                let first = pk_first_row
-                    .get(code as usize)
-                    .map_or(0, |&r| table.lines[r as usize]);
-                findings.push(Finding::error(
-                    &file,
-                    line,
-                    rules[p].name,
-                    pk.value_of(code),
-                    rule::PK_DUPLICATE,
-                    format!(
-                        "duplicate {} (first at line {first}): row rejected",
-                        rules[p].name
-                    ),
-                ));
-            }
             if row_error {
                 rejected += 1;
                 for (c, m) in table.columns.iter_mut().zip(&marks) {
@@ -702,13 +681,35 @@ pub fn parse_file_with(
                 }
                 continue;
             }
-            if let Some(p) = pk_pos
-                && let Column::Str(pk) = &table.columns[p]
-                && pk.distinct() > pk_first_row.len()
-            {
-                pk_first_row.push(n as u32);
-            }
             table.lines.push(line as u32);
+        }
+    }
+
+    // Rows repeating an earlier row's primary key are rejected.
+    if let Some(p) = pk_pos
+        && let Column::Str(pk) = &table.columns[p]
+    {
+        let repeats = pk.repeated_rows();
+        if !repeats.is_empty() {
+            let mut keep = vec![true; table.len()];
+            for &(r, first) in &repeats {
+                keep[r] = false;
+                findings.push(Finding::error(
+                    &file,
+                    table.lines[r] as u64,
+                    rules[p].name,
+                    pk.get(r),
+                    rule::PK_DUPLICATE,
+                    format!(
+                        "duplicate {} (first at line {}): row rejected",
+                        rules[p].name, table.lines[first]
+                    ),
+                ));
+            }
+            rejected += repeats.len() as u64;
+            table.retain(&keep);
+            // In line order, as if found while reading.
+            findings.sort_by_key(|f| f.line);
         }
     }
 

@@ -136,8 +136,14 @@ pub struct StrColumn {
     collisions: HashMap<String, u32>,
     /// Expected number of rows (for the first allocation of the codes).
     cap: usize,
-    /// The code of the last value pushed (a value often repeats on the next rows).
-    last: Option<u32>,
+    /// The code of the last value pushed and where it lies in `text` (a value often
+    /// repeats on the next rows).
+    last: Option<(u32, u32, u32)>,
+    /// The code of the empty value, once pushed.
+    empty: Option<u32>,
+    /// A key column: every push appends a new value, without the index; repeated values
+    /// are found afterwards by [`StrColumn::repeated_rows`].
+    unindexed: bool,
 }
 
 impl Default for StrColumn {
@@ -150,6 +156,8 @@ impl Default for StrColumn {
             collisions: HashMap::new(),
             cap: 0,
             last: None,
+            empty: None,
+            unindexed: false,
         }
     }
 }
@@ -181,10 +189,27 @@ fn hash(s: &[u8]) -> u64 {
     (h ^ (h >> 29)).wrapping_mul(K) ^ (h >> 32)
 }
 
+/// The hashes that occur more than once (sorted), found by sorting them (`hashes` is
+/// reordered).
+fn repeated_hashes(hashes: &mut [u64]) -> Vec<u64> {
+    hashes.sort_unstable();
+    let mut out: Vec<u64> = hashes
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    out.dedup();
+    out
+}
+
 /// String equality inlined for short IDs (eight bytes at a time, no call to `memcmp`).
 #[inline]
 fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -268,10 +293,32 @@ impl StrColumn {
         self.ends.len()
     }
 
-    /// Appends a value; returns its code and whether it was new to the column.
+    /// A column for a key: from now on every value pushed is stored as a new value (codes
+    /// are row numbers, no index is kept), and [`StrColumn::repeated_rows`] finds the
+    /// values that repeat once the column is filled. Cheaper than the index for a column
+    /// whose values are (nearly) all distinct.
+    pub fn set_unindexed(&mut self) {
+        self.unindexed = true;
+        self.index = HashMap::default();
+    }
+
+    /// Appends a value; returns its code and whether it was new to the column (always
+    /// true for an unindexed column).
+    #[inline]
     pub fn push_code(&mut self, s: &str) -> (u32, bool) {
-        if let Some(c) = self.last
-            && same(self.value(c), s)
+        if self.unindexed {
+            let c = self.add(s);
+            self.codes.push(c, self.cap);
+            return (c, true);
+        }
+        if s.is_empty() {
+            if let Some(c) = self.empty {
+                self.codes.push(c, self.cap);
+                return (c, false);
+            }
+        } else if let Some((c, a, b)) = self.last
+            && let Some(last) = self.text.as_bytes().get(a as usize..b as usize)
+            && same_bytes(last, s.as_bytes())
         {
             self.codes.push(c, self.cap);
             return (c, false);
@@ -297,7 +344,13 @@ impl StrColumn {
             }
         };
         self.codes.push(code, self.cap);
-        self.last = Some(code);
+        if s.is_empty() {
+            self.empty = Some(code);
+        } else {
+            let c = code as usize;
+            let a = if c == 0 { 0 } else { self.ends[c - 1] };
+            self.last = Some((code, a, self.ends[c]));
+        }
         (code, new)
     }
 
@@ -344,8 +397,17 @@ impl StrColumn {
     /// index is kept), so the column is as if they had never been pushed.
     pub fn rollback(&mut self, m: StrMark) {
         self.codes.truncate(m.len);
-        if self.last.is_some_and(|c| c as usize >= m.distinct) {
+        if self.last.is_some_and(|(c, _, _)| c as usize >= m.distinct) {
             self.last = None;
+        }
+        if self.empty.is_some_and(|c| c as usize >= m.distinct) {
+            self.empty = None;
+        }
+        if self.unindexed {
+            self.ends.truncate(m.distinct);
+            let end = self.ends.last().map_or(0, |e| *e as usize);
+            self.text.truncate(end);
+            return;
         }
         while self.ends.len() > m.distinct {
             let c = (self.ends.len() - 1) as u32;
@@ -370,7 +432,9 @@ impl StrColumn {
             Codes::Identity(_) if n > 0 => {
                 self.text.reserve_exact(extra * self.text.len().div_ceil(n));
                 self.ends.reserve_exact(extra);
-                self.index.reserve(extra);
+                if !self.unindexed {
+                    self.index.reserve(extra);
+                }
             }
             Codes::Identity(_) => {}
             Codes::U8(v) => v.reserve_exact(extra),
@@ -379,7 +443,46 @@ impl StrColumn {
         }
     }
 
+    /// The rows whose value appeared on an earlier row, each with the first row that
+    /// holds its value, in row order. Sorts a hash of every value rather than keeping an
+    /// index while the column is filled.
+    pub fn repeated_rows(&self) -> Vec<(usize, usize)> {
+        let n = self.len();
+        let mut hashes: Vec<u64> = (0..n).map(|i| hash(self.get(i).as_bytes())).collect();
+        let repeated = repeated_hashes(&mut hashes);
+        drop(hashes);
+        if repeated.is_empty() {
+            return Vec::new();
+        }
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut out = Vec::new();
+        for i in 0..n {
+            let v = self.get(i);
+            if repeated.binary_search(&hash(v.as_bytes())).is_ok() {
+                match first.entry(v) {
+                    Entry::Occupied(e) => out.push((i, *e.get())),
+                    Entry::Vacant(e) => {
+                        e.insert(i);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn filter(&self, keep: &[bool]) -> StrColumn {
+        if let Codes::Identity(n) = self.codes {
+            // Distinct values: keep only the kept rows' values, so codes stay row numbers.
+            let mut c = StrColumn::default();
+            let kept = keep.iter().take(n).filter(|k| **k).count();
+            c.ends.reserve_exact(kept);
+            for (i, _) in keep.iter().take(n).enumerate().filter(|(_, k)| **k) {
+                c.add(self.value(i as u32));
+            }
+            c.codes = Codes::Identity(c.ends.len());
+            c.text.shrink_to_fit();
+            return c;
+        }
         let mut codes = Codes::Identity(0);
         let n = keep.iter().filter(|k| **k).count();
         for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
@@ -720,7 +823,7 @@ impl std::ops::Index<usize> for DateTimeColumn {
 pub struct MoneyColumn {
     data: Money,
     /// Build-time index: bits of an amount -> its code; dropped by `shrink`.
-    index: HashMap<u64, u16>,
+    index: HashMap<u64, u16, BuildHasherDefault<StrHasher>>,
     cap: usize,
 }
 
@@ -797,7 +900,7 @@ impl MoneyColumn {
                     (f, _) => f,
                 };
                 if matches!(self.data, Money::F64(_)) {
-                    self.index = HashMap::new();
+                    self.index = HashMap::default();
                 }
                 match (&mut self.data, code) {
                     (Money::U16(d, _), Some(k)) => d.push(k as u16),
@@ -840,7 +943,7 @@ impl MoneyColumn {
                 Money::U16(v, d) => Money::U16(pick(v, keep), d.clone()),
                 Money::F64(v) => Money::F64(pick(v, keep)),
             },
-            index: HashMap::new(),
+            index: HashMap::default(),
             cap: 0,
         }
     }
@@ -857,7 +960,7 @@ impl MoneyColumn {
             }
             Money::F64(v) => v.shrink_to_fit(),
         }
-        self.index = HashMap::new();
+        self.index = HashMap::default();
     }
 
     fn heap_bytes(&self) -> usize {
@@ -873,7 +976,7 @@ impl Default for MoneyColumn {
     fn default() -> MoneyColumn {
         MoneyColumn {
             data: Money::U8(Vec::new(), vec![f64::NAN]),
-            index: HashMap::new(),
+            index: HashMap::default(),
             cap: 0,
         }
     }
@@ -1300,5 +1403,28 @@ mod tests {
         let keep: Vec<bool> = (0..c.len()).map(|i| i % 2 == 1).collect();
         let f = c.filter(&keep);
         assert_eq!((f.len(), f.get(0), f.get(150)), (35_150, "id1", "x0"));
+    }
+
+    #[test]
+    fn key_columns_find_repeats_afterwards() {
+        let mut c = StrColumn::default();
+        c.set_unindexed();
+        for v in ["a", "b", "a", "c", "", "b", "a", ""] {
+            c.push(v);
+        }
+        let m = c.mark();
+        c.push("zz");
+        c.rollback(m);
+        assert!(matches!(c.codes, Codes::Identity(8)));
+        assert_eq!(c.distinct(), 8);
+        assert_eq!(c.repeated_rows(), [(2, 0), (5, 1), (6, 0), (7, 4)]);
+        let f = c.filter(&[true, true, false, true, true, false, false, false]);
+        assert!(matches!(f.codes, Codes::Identity(4)));
+        assert_eq!(
+            (f.get(0), f.get(1), f.get(2), f.get(3)),
+            ("a", "b", "c", "")
+        );
+        assert!(f.repeated_rows().is_empty());
+        assert!(StrColumn::default().repeated_rows().is_empty());
     }
 }

@@ -3,7 +3,7 @@
 //! stays. Runs after every file is parsed; parents are checked before children, in the
 //! specification's file order.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
 use crate::hmis::{Key, Schema};
@@ -66,6 +66,21 @@ fn keys(t: &Table, col: &str) -> HashSet<String> {
     }
 }
 
+/// The files whose records hang off an enrollment (checked after Exit).
+const CHILD_FILES: [&str; 11] = [
+    "IncomeBenefits",
+    "HealthAndDV",
+    "EmploymentEducation",
+    "Disabilities",
+    "Services",
+    "CurrentLivingSituation",
+    "Assessment",
+    "AssessmentQuestions",
+    "AssessmentResults",
+    "Event",
+    "YouthEducationStatus",
+];
+
 /// What child records need to know about their enrollment.
 struct Enr<'a> {
     personal_id: &'a str,
@@ -104,7 +119,9 @@ pub fn cross_check(
             else {
                 continue;
             };
-            if parent == "Export" {
+            // Export is checked while parsing; a parent left out of a subset load is not
+            // checked against.
+            if parent == "Export" || !export.is_loaded(parent) {
                 continue;
             }
             // Composite and person-consistency checks are done below.
@@ -169,10 +186,10 @@ pub fn cross_check(
             }
             ck.apply(&mut export.tables[fi], &keep);
         }
-        if spec.name == "ProjectCoC" {
+        if spec.name == "ProjectCoC" && export.is_loaded("ProjectCoC") {
             check_inventory(export, &mut ck);
         }
-        if spec.name == "Enrollment" {
+        if spec.name == "Enrollment" && export.is_loaded("Enrollment") {
             if !extra.is_empty() {
                 fill_enrollment_coc(export, &extra, &mut ck);
             }
@@ -323,17 +340,6 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
                 .push(c.get(r).to_string());
         }
     }
-    // Client birth dates.
-    let client = &export.tables[idx("Client")];
-    let mut dob: HashMap<String, (i32, u32)> = HashMap::new();
-    if let (Some(id), Some(d)) = (client.str_col("PersonalID"), client.date_col("DOB")) {
-        for r in 0..client.len() {
-            if d[r] != NULL_DATE {
-                dob.insert(id.get(r).to_string(), (d[r], client.lines[r]));
-            }
-        }
-    }
-
     let n = enr.len();
     let (Some(eid), Some(pid), Some(prj), Some(hh), Some(rel), Some(entry), Some(coc)) = (
         enr.str_col("EnrollmentID"),
@@ -346,14 +352,41 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     ) else {
         return;
     };
+    // Each enrolled client's birth date (by the code of its PersonalID in Enrollment).
+    let dob: Vec<i32> = {
+        let client = &export.tables[idx("Client")];
+        let mut by_id: FastMap<&str, i32> = FastMap::default();
+        if let (Some(id), Some(d)) = (client.str_col("PersonalID"), client.date_col("DOB")) {
+            for r in 0..client.len() {
+                if d[r] != NULL_DATE {
+                    by_id.insert(id.get(r), d[r]);
+                }
+            }
+        }
+        (0..pid.distinct() as u32)
+            .map(|c| by_id.get(pid.value_of(c)).copied().unwrap_or(NULL_DATE))
+            .collect()
+    };
+    // Each project's type (by the code of its ProjectID in Enrollment).
+    let type_of: Vec<i32> = (0..prj.distinct() as u32)
+        .map(|c| {
+            project_type
+                .get(prj.value_of(c))
+                .copied()
+                .unwrap_or(NULL_INT)
+        })
+        .collect();
 
     // EnrollmentCoC must be one of the project's CoC codes.
+    let check_coc = export.is_loaded("ProjectCoC");
+    let cocs_of: Vec<Option<&Vec<String>>> = (0..prj.distinct() as u32)
+        .map(|c| project_cocs.get(prj.value_of(c)))
+        .collect();
     for r in 0..n {
         let c = coc.get(r);
-        if !c.is_empty()
-            && !project_cocs
-                .get(prj.get(r))
-                .is_some_and(|v| v.iter().any(|x| x == c))
+        if check_coc
+            && !c.is_empty()
+            && !cocs_of[prj.code(r) as usize].is_some_and(|v| v.iter().any(|x| x == c))
         {
             ck.push(Finding::warning(
                 "Enrollment.csv",
@@ -364,9 +397,8 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
                 format!("project {} has no ProjectCoC row for {c}", prj.get(r)),
             ));
         }
-        if let Some((d, _)) = dob.get(pid.get(r))
-            && *d > entry[r]
-        {
+        let d = dob[pid.code(r) as usize];
+        if d != NULL_DATE && d > entry[r] {
             ck.push(Finding::warning(
                 "Enrollment.csv",
                 enr.lines[r] as u64,
@@ -382,9 +414,13 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     }
 
     // One head of household per household.
-    let mut households: BTreeMap<&str, (u32, u32, usize)> = BTreeMap::new(); // id -> (first line, hoh count, members)
+    // By the code of the HouseholdID: (first line, hoh count, members).
+    let mut households: Vec<(u32, u32, usize)> = vec![(0, 0, 0); hh.distinct()];
     for r in 0..n {
-        let e = households.entry(hh.get(r)).or_insert((enr.lines[r], 0, 0));
+        let e = &mut households[hh.code(r) as usize];
+        if e.2 == 0 {
+            e.0 = enr.lines[r];
+        }
         e.2 += 1;
         if rel[r] == 1 {
             e.1 += 1;
@@ -392,8 +428,10 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     }
     let mut hh_findings: Vec<Finding> = households
         .iter()
-        .filter(|(_, (_, hoh, _))| *hoh != 1)
-        .map(|(id, (line, hoh, members))| {
+        .enumerate()
+        .filter(|(_, (_, hoh, members))| *members > 0 && *hoh != 1)
+        .map(|(code, (line, hoh, members))| {
+            let id = hh.value_of(code as u32);
             Finding::warning("Enrollment.csv", *line as u64, "RelationshipToHoH", id, rule::HOH_COUNT, format!("household {id} has {hoh} heads of household among {members} enrollment(s); exactly one is expected"))
         })
         .collect();
@@ -405,7 +443,7 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     // Exits.
     // Exit date of each enrollment, by row (EnrollmentID is the table's key).
     let mut exits: Vec<Option<i32>> = vec![None; n];
-    {
+    if export.is_loaded("Exit") {
         let enr_index: FastMap<&str, usize> = (0..n).map(|r| (eid.get(r), r)).collect();
         let ex = &mut export.tables[idx("Exit")];
         if let (Some(xe), Some(xp), Some(xd)) = (
@@ -476,25 +514,23 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
 
     // Overlapping stays of one person in one residential project.
     // (PersonalID, ProjectID) -> [(entry, exit, row)]
-    type Stays<'a> = BTreeMap<(&'a str, &'a str), Vec<(i32, i32, usize)>>;
-    let mut stays: Stays = BTreeMap::new();
-    for r in 0..n {
-        if project_type
-            .get(prj.get(r))
-            .is_some_and(|t| RESIDENTIAL.contains(t))
-        {
+    // (PersonalID code, ProjectID code, entry, exit, row), sorted: each person's stays in
+    // a project in order.
+    let residential: Vec<bool> = type_of.iter().map(|t| RESIDENTIAL.contains(t)).collect();
+    let mut stays: Vec<(u32, u32, i32, i32, usize)> = (0..n)
+        .filter(|&r| residential[prj.code(r) as usize])
+        .map(|r| {
             let exit = exits[r].unwrap_or(i32::MAX);
-            stays
-                .entry((pid.get(r), prj.get(r)))
-                .or_default()
-                .push((entry[r], exit, r));
-        }
-    }
+            (pid.code(r), prj.code(r), entry[r], exit, r)
+        })
+        .collect();
+    stays.sort_unstable();
     let mut overlap = Vec::new();
-    for ((p, project), mut v) in stays {
-        v.sort();
-        for w in v.windows(2) {
-            let (a, b) = (w[0], w[1]);
+    for w in stays.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if (a.0, a.1) == (b.0, b.1) {
+            let (p, project) = (pid.value_of(b.0), prj.value_of(b.1));
+            let (a, b) = ((a.2, a.3, a.4), (b.2, b.3, b.4));
             if b.0 < a.1 {
                 overlap.push(Finding::warning("Enrollment.csv", enr.lines[b.2] as u64, "EntryDate", "", rule::ENROLLMENT_OVERLAP, format!("client {p} is already enrolled in project {project} on this entry date (enrollment {})", eid.get(a.2))));
             }
@@ -506,6 +542,10 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     }
 
     // Records that hang off an enrollment.
+    let projects = export.is_loaded("Project");
+    if !CHILD_FILES.iter().any(|f| export.is_loaded(f)) {
+        return;
+    }
     let info: FastMap<&str, Enr> = (0..n)
         .map(|r| {
             (
@@ -514,33 +554,34 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
                     personal_id: pid.get(r),
                     entry: entry[r],
                     exit: exits[r],
-                    project_type: project_type.get(prj.get(r)).copied().unwrap_or(NULL_INT),
+                    project_type: type_of[prj.code(r) as usize],
                 },
             )
         })
         .collect();
-    for file in [
-        "IncomeBenefits",
-        "HealthAndDV",
-        "EmploymentEducation",
-        "Disabilities",
-        "Services",
-        "CurrentLivingSituation",
-        "Assessment",
-        "AssessmentQuestions",
-        "AssessmentResults",
-        "Event",
-        "YouthEducationStatus",
-    ] {
-        check_children(export, file, &info, ck);
+    for file in CHILD_FILES {
+        check_children(export, file, &info, projects, ck);
     }
 }
 
-fn check_children(export: &mut Export, file: &str, info: &FastMap<&str, Enr>, ck: &mut Checker) {
+/// Checks the records of one file against their enrollment; `projects` = whether
+/// Project.csv was loaded (for the project type of bed nights).
+fn check_children(
+    export: &mut Export,
+    file: &str,
+    info: &FastMap<&str, Enr>,
+    projects: bool,
+    ck: &mut Checker,
+) {
+    if !export.is_loaded(file) {
+        return;
+    }
     let name = format!("{file}.csv");
     let (keep, found) = {
-        let assessments = (file.starts_with("Assessment") && file != "Assessment")
-            .then(|| key_set(&export.tables[idx("Assessment")], "AssessmentID"));
+        let assessments = (file.starts_with("Assessment")
+            && file != "Assessment"
+            && export.is_loaded("Assessment"))
+        .then(|| key_set(&export.tables[idx("Assessment")], "AssessmentID"));
         let t = &export.tables[idx(file)];
         let (Some(e), Some(p)) = (t.str_col("EnrollmentID"), t.str_col("PersonalID")) else {
             return;
@@ -617,7 +658,7 @@ fn check_children(export: &mut Export, file: &str, info: &FastMap<&str, Enr>, ck
                 && let (Some(rt), Some(dp)) = (rt, dp)
                 && rt[r] == BED_NIGHT
             {
-                if en.project_type != NIGHT_BY_NIGHT {
+                if projects && en.project_type != NIGHT_BY_NIGHT {
                     found.push(Finding::warning(&name, line, "RecordType", "200", rule::BED_NIGHT_PROJECT_TYPE, "bed night recorded in a project that is not a night-by-night emergency shelter"));
                 }
                 let d = dp[r];

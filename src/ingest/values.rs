@@ -1,9 +1,8 @@
 //! Parsing one cell by its HMIS type, accepting the deviations real exports contain and
 //! saying which deviation was met so the caller can count it as a warning.
 
-use chrono::{NaiveDate, NaiveTime, Timelike};
-
-use super::table::days_from_date;
+/// Days from CE (0001-01-01 is day 1, as `NaiveDate::num_days_from_ce`) of 1970-01-01.
+const UNIX_EPOCH_DAY: i64 = 719_163;
 
 /// A value that cannot be read as its type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,26 +115,53 @@ pub fn parse_date(s: &str) -> Result<(i32, Option<Deviation>), Unreadable> {
     Err(Unreadable)
 }
 
-fn ymd(y: i32, m: u32, d: u32) -> Result<i32, Unreadable> {
-    NaiveDate::from_ymd_opt(y, m, d)
-        .map(days_from_date)
-        .ok_or(Unreadable)
+fn is_leap(y: i32) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }
 
-/// `HH:MM:SS`, `HH:MM` or with fractional seconds; returns the time and whether seconds
-/// were present in the plain form.
-fn parse_time(s: &str) -> Option<(NaiveTime, bool, bool)> {
+/// The day (from CE, as chrono numbers it) of a date, if the date exists. `y` is 0..=9999
+/// here (at most four digits).
+fn ymd(y: i32, m: u32, d: u32) -> Result<i32, Unreadable> {
+    const DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d == 0 {
+        return Err(Unreadable);
+    }
+    let last = DAYS[m as usize - 1] + u32::from(m == 2 && is_leap(y));
+    if d > last {
+        return Err(Unreadable);
+    }
+    // Count days from 0000-03-01 (years starting in March, so that the leap day ends a
+    // year), in 400-year eras of 146,097 days.
+    let (y, m, d) = (y as i64, m as i64, d as i64);
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400; // 0..=399
+    let mp = (m + 9) % 12; // March = 0
+    let doy = (153 * mp + 2) / 5 + d - 1; // 0..=365
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // 0..=146096
+    // Day 0 is 0000-03-01, which is day -305 from CE.
+    Ok((era * 146_097 + doe - 305) as i32)
+}
+
+/// Seconds from midnight, if the time exists.
+fn hms(h: u32, m: u32, s: u32) -> Option<u32> {
+    (h < 24 && m < 60 && s < 60).then_some(h * 3600 + m * 60 + s)
+}
+
+/// `HH:MM:SS`, `HH:MM` or with fractional seconds; returns the seconds from midnight and
+/// whether seconds were present in the plain form, and whether there was a fraction.
+fn parse_time(s: &str) -> Option<(u32, bool, bool)> {
     let b = s.as_bytes();
     if b.len() == 8 && b[2] == b':' && b[5] == b':' {
-        let t = NaiveTime::from_hms_opt(two(&b[0..2])?, two(&b[3..5])?, two(&b[6..8])?)?;
+        let t = hms(two(&b[0..2])?, two(&b[3..5])?, two(&b[6..8])?)?;
         return Some((t, true, false));
     }
     if b.len() == 5 && b[2] == b':' {
-        let t = NaiveTime::from_hms_opt(two(&b[0..2])?, two(&b[3..5])?, 0)?;
+        let t = hms(two(&b[0..2])?, two(&b[3..5])?, 0)?;
         return Some((t, false, false));
     }
     if b.len() > 8 && b[2] == b':' && b[5] == b':' && b[8] == b'.' {
-        let t = NaiveTime::from_hms_opt(two(&b[0..2])?, two(&b[3..5])?, two(&b[6..8])?)?;
+        let t = hms(two(&b[0..2])?, two(&b[3..5])?, two(&b[6..8])?)?;
         if b[9..].iter().all(u8::is_ascii_digit) {
             return Some((t, true, true));
         }
@@ -143,14 +169,11 @@ fn parse_time(s: &str) -> Option<(NaiveTime, bool, bool)> {
     // H:MM:SS (one-digit hour, common in US exports).
     if b.len() == 7 && b[1] == b':' && b[4] == b':' {
         let h = (b[0] as char).to_digit(10)?;
-        let t = NaiveTime::from_hms_opt(h, two(&b[2..4])?, two(&b[5..7])?)?;
+        let t = hms(h, two(&b[2..4])?, two(&b[5..7])?)?;
         return Some((t, true, false));
     }
     None
 }
-
-/// Days from CE of 1970-01-01.
-const UNIX_EPOCH_DAY: i64 = 719_163;
 
 /// Parses a datetime. `Ok((seconds, None))` for the standard form.
 pub fn parse_datetime(s: &str) -> Result<(i64, Option<Deviation>), Unreadable> {
@@ -173,7 +196,7 @@ pub fn parse_datetime(s: &str) -> Result<(i64, Option<Deviation>), Unreadable> {
     }
     let time_part = time_part.trim_end_matches('Z');
     let (time, secs, frac) = parse_time(time_part).ok_or(Unreadable)?;
-    let t = midnight + time.num_seconds_from_midnight() as i64;
+    let t = midnight + time as i64;
     let dev = date_dev.or(if sep == b'T' || frac {
         Some(Deviation::IsoT)
     } else if !secs {
@@ -184,8 +207,56 @@ pub fn parse_datetime(s: &str) -> Result<(i64, Option<Deviation>), Unreadable> {
     Ok((t, dev))
 }
 
+/// [`parse_date`] and [`parse_datetime`] for one column, remembering the last date read in
+/// the standard form: a column's dates repeat from row to row (InformationDate of one
+/// enrollment's records, the day part of DateCreated).
+#[derive(Debug, Default, Clone)]
+pub struct DayCache {
+    text: [u8; 10],
+    day: i32,
+    full: bool,
+}
+
+impl DayCache {
+    pub fn date(&mut self, s: &str) -> Result<(i32, Option<Deviation>), Unreadable> {
+        let b = s.as_bytes();
+        if self.full && b == self.text {
+            return Ok((self.day, None));
+        }
+        let r = parse_date(s);
+        if let Ok((day, None)) = r
+            && b.len() == 10
+        {
+            self.text.copy_from_slice(b);
+            self.day = day;
+            self.full = true;
+        }
+        r
+    }
+
+    pub fn datetime(&mut self, s: &str) -> Result<(i64, Option<Deviation>), Unreadable> {
+        let b = s.as_bytes();
+        // The standard form, YYYY-MM-DD HH:MM:SS.
+        if b.len() == 19
+            && b[10] == b' '
+            && let Some(date) = s.get(..10)
+            && let Ok((day, None)) = self.date(date)
+            && let Some((t, true, false)) = s.get(11..).and_then(parse_time)
+        {
+            return Ok(((day as i64 - UNIX_EPOCH_DAY) * 86_400 + t as i64, None));
+        }
+        parse_datetime(s)
+    }
+}
+
 /// Parses a non-negative whole number (type I).
 pub fn parse_int(s: &str) -> Result<(i32, Option<Deviation>), Unreadable> {
+    // Most values: a few plain digits.
+    let b = s.as_bytes();
+    if !b.is_empty() && b.len() <= 9 && b.iter().all(u8::is_ascii_digit) {
+        let v = b.iter().fold(0i32, |a, d| a * 10 + (d - b'0') as i32);
+        return Ok((v, None));
+    }
     if let Ok(v) = s.parse::<i32>() {
         return if v >= 0 {
             Ok((v, None))
@@ -300,6 +371,61 @@ mod tests {
                     assert_eq!(parse_datetime(&s).unwrap().0, want, "{s}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn day_numbers_agree_with_chrono() {
+        use crate::ingest::table::days_from_date;
+        // Every day of years 0 to 9999 (the years four digits can write).
+        let mut day = chrono::NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+        let end = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        while day <= end {
+            use chrono::Datelike;
+            let got = ymd(day.year(), day.month(), day.day());
+            assert_eq!(got, Ok(days_from_date(day)), "{day}");
+            day = day.succ_opt().unwrap();
+        }
+        for (y, m, d) in [
+            (2025, 2, 29),
+            (1900, 2, 29),
+            (2024, 4, 31),
+            (2024, 13, 1),
+            (2024, 0, 1),
+        ] {
+            assert_eq!(ymd(y, m, d), Err(Unreadable), "{y}-{m}-{d}");
+        }
+        assert!(ymd(2000, 2, 29).is_ok());
+    }
+
+    #[test]
+    fn the_day_cache_reads_as_the_parsers_do() {
+        let mut c = DayCache::default();
+        for s in [
+            "2025-01-02",
+            "2025-01-02",
+            "01/02/2025",
+            "2025-01-02",
+            "2025-01-0x",
+            "2025-02-30",
+            "2024-02-29",
+            "2024-02-29 10:00:00",
+            "",
+        ] {
+            assert_eq!(c.date(s), parse_date(s), "{s}");
+        }
+        for s in [
+            "2025-01-02 03:04:05",
+            "2025-01-02 23:59:59",
+            "2025-01-02 24:00:00",
+            "2025-01-02 10:00:0Z",
+            "2025-01-02T03:04:05",
+            "2025-01-02 03:04",
+            "2025-01-03 00:00:01",
+            "2025-01-0x 00:00:01",
+            "2025-01-03",
+        ] {
+            assert_eq!(c.datetime(s), parse_datetime(s), "{s}");
         }
     }
 
