@@ -355,6 +355,7 @@ mod tests {
             row: 0,
             source: 0,
             group: 0,
+            pid: Box::from("T"),
             first: f,
             first_groups: groups,
             last: l,

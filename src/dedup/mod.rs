@@ -134,13 +134,9 @@ pub struct RulesSummary {
     pub trained: bool,
 }
 
-/// The PersonalID of a record.
-pub fn personal_id<'a>(dataset: &'a Dataset, r: &Record) -> &'a str {
-    dataset.exports[r.export as usize]
-        .table("Client")
-        .str_col("PersonalID")
-        .map(|c| c.get(r.row as usize))
-        .unwrap_or("")
+/// The PersonalID of a record (kept in the record: no lookup).
+pub fn personal_id<'a>(_dataset: &Dataset, r: &'a Record) -> &'a str {
+    &r.pid
 }
 
 /// Exact-name weights per record: log2(m / u) with u the name's share of records (never
@@ -247,7 +243,9 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
     summary.timings_ms.insert("block_and_compare".into(), ms(t));
 
     t = Instant::now();
-    let pid = |r: &Record| personal_id(dataset, r);
+    fn pid(r: &Record) -> &str {
+        &r.pid
+    }
     let export_id = |r: &Record| dataset.exports[r.export as usize].export_id.as_str();
     let resolver = Resolver::new(
         records
@@ -273,9 +271,9 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
     if hh.bonus > 0.0 {
         t = Instant::now();
         let households = household::households(dataset, &records);
-        // New links can connect more households: repeat until nothing changes (at most 3).
+        // New links can connect more households: a second round catches most of them.
         let mut boosted_total = 0;
-        for _ in 0..3 {
+        for _ in 0..2 {
             let extra = household::bonus_pairs(
                 &records,
                 &households,

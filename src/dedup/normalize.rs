@@ -33,6 +33,8 @@ pub struct Record {
     /// Records of one source system with one PersonalID form a group (the index of its first
     /// record): the same person by definition.
     pub group: u32,
+    /// The record's PersonalID.
+    pub pid: Box<str>,
     /// First name, folded, spaces removed; empty when missing.
     pub first: String,
     /// Nickname groups of the first name (sorted); empty when it is in none.
@@ -262,6 +264,7 @@ pub fn records(dataset: &Dataset, rules: &Rules) -> Vec<Record> {
     let mut prev: Option<(u32, &str)> = None;
     for (mut r, pid) in all {
         let i = out.len() as u32;
+        r.pid = pid.into();
         r.group = match prev {
             Some((s, p)) if s == r.source && p == pid => out[i as usize - 1].group,
             _ => i,
@@ -376,6 +379,7 @@ fn export_records<'a>(
                 row: r as u32,
                 source,
                 group: 0,
+                pid: Box::from(""),
                 first: f,
                 first_groups: groups,
                 last: l,

@@ -36,7 +36,7 @@ pub fn write_crosswalk(path: &Path, dataset: &Dataset, d: &Dedup) -> Result<(), 
     })
 }
 
-fn refs<'a>(dataset: &'a Dataset, d: &Dedup, a: u32, b: u32) -> [&'a str; 4] {
+fn refs<'a>(dataset: &'a Dataset, d: &'a Dedup, a: u32, b: u32) -> [&'a str; 4] {
     let (ra, rb) = (&d.records[a as usize], &d.records[b as usize]);
     [
         dataset.exports[ra.export as usize].export_id.as_str(),
