@@ -295,16 +295,10 @@ fn export_records<'a>(
     let sex = i("Sex");
     let (woman, man) = (i("Woman"), i("Man"));
     let vet = i("VeteranStatus");
-    const RACES: [&str; 7] = [
-        "AmIndAKNative",
-        "Asian",
-        "BlackAfAmerican",
-        "HispanicLatinao",
-        "MidEastNAfrican",
-        "NativeHIPacific",
-        "White",
-    ];
-    let races: Vec<&crate::ingest::IntColumn> = RACES.iter().filter_map(|r| i(r)).collect();
+    let races: Vec<&crate::ingest::IntColumn> = crate::hmis::RACE_COLUMNS
+        .iter()
+        .filter_map(|r| i(r))
+        .collect();
     let at =
         |col: Option<&crate::ingest::IntColumn>, r: usize| col.map(|v| v[r]).unwrap_or(NULL_INT);
 

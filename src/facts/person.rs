@@ -7,16 +7,7 @@ use crate::ingest::table::date_from_days;
 
 use super::Day;
 
-/// The seven race and ethnicity columns of 3.04, in Client.csv order.
-pub const RACE_COLUMNS: [&str; 7] = [
-    "AmIndAKNative",
-    "Asian",
-    "BlackAfAmerican",
-    "HispanicLatinao",
-    "MidEastNAfrican",
-    "NativeHIPacific",
-    "White",
-];
+pub use crate::hmis::RACE_COLUMNS;
 const HISPANIC_BIT: u8 = 1 << 3;
 
 /// A person's resolved demographics.

@@ -10,3 +10,14 @@ pub mod version;
 pub use lists::Lists;
 pub use schema::{ColType, ColumnSpec, FileSpec, Key, Schema};
 pub use version::Version;
+
+/// The seven race and ethnicity columns of Client.csv (element 3.04), in file order.
+pub const RACE_COLUMNS: [&str; 7] = [
+    "AmIndAKNative",
+    "Asian",
+    "BlackAfAmerican",
+    "HispanicLatinao",
+    "MidEastNAfrican",
+    "NativeHIPacific",
+    "White",
+];
