@@ -24,4 +24,4 @@ for run in $(seq 1 "${RUNS:-1}"); do
   echo "run $run: $(grep 'phases:' "$out/err" | sed 's/.*phases: //')"
   echo "run $run: $(tail -1 "$out/err")"
 done
-grep '^hmis run:' "$out/err" | head -1
+grep 'run ok:' "$out/err" | head -1
