@@ -144,9 +144,31 @@ pub struct ReportOptions {
     /// XX-500) and inventory of this CoC. Default: all.
     #[arg(long, value_name = "CODE")]
     pub coc: Option<String>,
+    /// How persons are counted: `unduplicated` (default) counts each person once across
+    /// agencies (the dedup's UnduplicatedIDs); `personal-id` is HUD's literal universe, one
+    /// person per PersonalID within a source system, as HUD's test kits and a Sage
+    /// submission from one HMIS assume.
+    #[arg(long, value_enum, default_value_t = Identity::Unduplicated)]
+    pub identity: Identity,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// How persons are identified across client records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Identity {
+    /// One person per UnduplicatedID (record linkage across and within agencies).
+    Unduplicated,
+    /// One person per PersonalID within a source system (Export.SourceID).
+    PersonalId,
+}
+
+/// HUD APR/CAPER table set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SpecArg {
+    Fy2024,
+    Fy2026,
 }
 
 #[derive(Debug, Args)]
@@ -169,6 +191,11 @@ pub enum ReportName {
     Overview,
     /// Sheltered Point-in-Time count in HDX's tables.
     Pit,
+    /// HUD CoC Annual Performance Report: apr.xlsx, apr/Q*.csv and the Sage upload
+    /// apr-sage.zip.
+    Apr,
+    /// HUD ESG CAPER: caper.xlsx, caper/Q*.csv and caper-sage.zip.
+    Caper,
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +209,17 @@ pub struct ReportArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
+    /// APR/CAPER: a project to report on (ProjectID; repeatable). With neither --project
+    /// nor --project-type, every project is reported together.
+    #[arg(long = "project", value_name = "ID")]
+    pub projects: Vec<String>,
+    /// APR/CAPER: every project of this HUD project type (repeatable).
+    #[arg(long = "project-type", value_name = "N")]
+    pub project_types: Vec<i32>,
+    /// APR/CAPER table set. Default: fy2026 when the report ends on or after 2025-10-01,
+    /// else fy2024.
+    #[arg(long, value_enum)]
+    pub spec: Option<SpecArg>,
     #[command(flatten)]
     pub options: ReportOptions,
 }

@@ -32,13 +32,18 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     let params = pipeline::params(opts, &ingest.dataset, chrono::Local::now().date_naive())?;
     pipeline::warn_params(&params, &ingest.dataset, opts.quiet);
 
-    let mut identity = pipeline::identify(&ingest.dataset);
+    let mut identity = pipeline::identify_as(&ingest.dataset, opts.identity);
     let dedup_files = pipeline::write_dedup_files(&args.out, &ingest.dataset, &identity)?;
     identity.keep_crosswalk_only();
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
-    let reports = pipeline::run_reports(&ALL_REPORTS, &facts, &params)?;
+    let mut reports = pipeline::run_reports(&ALL_REPORTS, &facts, &params)?;
+    let details = crate::facts::detail::build(&ingest.dataset, &facts);
+    let aprs = pipeline::apr_all_and_each(&facts, &details, &params);
+    drop(details);
+    let zips = pipeline::write_sage_zips(&args.out, &aprs)?;
+    reports.extend(aprs);
     phases.mark("reports");
     let run = pipeline::run_info(&ingest, &identity, &params);
     let mut other: Vec<(PathBuf, String)> = vec![
@@ -52,6 +57,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
         ),
     ];
     other.extend(dedup_files);
+    other.extend(zips);
     pipeline::write_outputs(&args.out, &reports, &run, &other)?;
     phases.mark("output");
     if !opts.quiet {
