@@ -357,51 +357,6 @@ pub fn warn_params(params: &Params, dataset: &Dataset, quiet: bool) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn default_period_is_the_last_full_month_the_data_covers() {
-        // Cron on the 1st with exports ending yesterday: the month just ended.
-        assert_eq!(
-            default_period(d("2026-11-01"), Some(d("2026-10-31"))),
-            (d("2026-10-01"), d("2026-10-31"))
-        );
-        // Mid-month run, no export end dates: last full month before today.
-        assert_eq!(
-            default_period(d("2026-03-15"), None),
-            (d("2026-02-01"), d("2026-02-28"))
-        );
-        // Old exports: their last full month.
-        assert_eq!(
-            default_period(d("2026-11-26"), Some(d("2025-09-30"))),
-            (d("2025-09-01"), d("2025-09-30"))
-        );
-        assert_eq!(
-            default_period(d("2026-11-26"), Some(d("2025-09-15"))),
-            (d("2025-08-01"), d("2025-08-31"))
-        );
-        // January: December of the year before.
-        assert_eq!(
-            default_period(d("2026-01-05"), None),
-            (d("2025-12-01"), d("2025-12-31"))
-        );
-    }
-
-    #[test]
-    fn last_wednesdays() {
-        assert_eq!(last_wednesday_of_january(2025), d("2025-01-29"));
-        assert_eq!(last_wednesday_of_january(2026), d("2026-01-28"));
-        assert_eq!(last_wednesday_of_january(2020), d("2020-01-29"));
-        assert_eq!(last_wednesday_of_january(2024), d("2024-01-31"));
-    }
-}
-
 /// Which projects an APR/CAPER covers: by ProjectID and/or project type; none given =
 /// every project. Unknown IDs are a usage error.
 pub fn select_projects(
@@ -444,6 +399,7 @@ fn safe(id: &str) -> String {
 }
 
 /// The APR or CAPER for one set of projects (`name` = file stem).
+#[allow(clippy::too_many_arguments)]
 pub fn apr_report(
     facts: &Facts,
     details: &facts::detail::Details,
@@ -526,4 +482,49 @@ pub fn write_sage_zips(
         v.push((rel, format!("Sage CSV upload of {}", r.title)));
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn default_period_is_the_last_full_month_the_data_covers() {
+        // Cron on the 1st with exports ending yesterday: the month just ended.
+        assert_eq!(
+            default_period(d("2026-11-01"), Some(d("2026-10-31"))),
+            (d("2026-10-01"), d("2026-10-31"))
+        );
+        // Mid-month run, no export end dates: last full month before today.
+        assert_eq!(
+            default_period(d("2026-03-15"), None),
+            (d("2026-02-01"), d("2026-02-28"))
+        );
+        // Old exports: their last full month.
+        assert_eq!(
+            default_period(d("2026-11-26"), Some(d("2025-09-30"))),
+            (d("2025-09-01"), d("2025-09-30"))
+        );
+        assert_eq!(
+            default_period(d("2026-11-26"), Some(d("2025-09-15"))),
+            (d("2025-08-01"), d("2025-08-31"))
+        );
+        // January: December of the year before.
+        assert_eq!(
+            default_period(d("2026-01-05"), None),
+            (d("2025-12-01"), d("2025-12-31"))
+        );
+    }
+
+    #[test]
+    fn last_wednesdays() {
+        assert_eq!(last_wednesday_of_january(2025), d("2025-01-29"));
+        assert_eq!(last_wednesday_of_january(2026), d("2026-01-28"));
+        assert_eq!(last_wednesday_of_january(2020), d("2020-01-29"));
+        assert_eq!(last_wednesday_of_january(2024), d("2024-01-31"));
+    }
 }

@@ -321,7 +321,7 @@ impl<'a> Universe<'a> {
             let pick = |stage: i32, on: Option<Day>| -> Option<IncomeRecord> {
                 let of_stage = incomes.iter().filter(|r| r.stage == stage);
                 on.and_then(|o| of_stage.clone().rfind(|r| r.date == o))
-                    .or_else(|| of_stage.last())
+                    .or_else(|| of_stage.clone().next_back())
                     .copied()
             };
             let income_start = pick(1, Some(e.entry));
@@ -402,13 +402,15 @@ fn annual(
     }
     let rec = incomes
         .iter()
-        .filter(|r| r.stage == 5 && (r.date - anniversary).abs() <= 30 && r.date <= end)
-        .next_back()
+        .rfind(|r| r.stage == 5 && (r.date - anniversary).abs() <= 30 && r.date <= end)
         .copied();
     (true, rec)
 }
 
 /// Counts per standard household-type column: [Total, AO, AC, CO, UK].
+/// A row of a table: its label and which clients it counts.
+pub type HhRow<'a> = (&'a str, &'a dyn Fn(&Client) -> bool);
+
 pub fn hh_counts<'c>(clients: impl Iterator<Item = &'c Client>) -> [u64; 5] {
     let mut v = [0u64; 5];
     for c in clients {
@@ -433,13 +435,7 @@ pub fn counts(v: &[u64]) -> Vec<Cell> {
 }
 
 /// A table with the five household-type columns from (label, predicate) rows.
-pub fn hh_table<'c>(
-    id: &str,
-    title: &str,
-    corner: &str,
-    clients: &'c [Client],
-    rows: &[(&str, &dyn Fn(&Client) -> bool)],
-) -> Table {
+pub fn hh_table(id: &str, title: &str, corner: &str, clients: &[Client], rows: &[HhRow]) -> Table {
     let mut t = Table::new(id, title, corner, &HH_COLUMNS);
     for (label, pred) in rows {
         let v = hh_counts(clients.iter().filter(|c| pred(c)));

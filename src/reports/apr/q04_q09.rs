@@ -103,7 +103,7 @@ pub fn q5a(u: &Universe) -> Table {
         &["Count of Clients for DQ", "Count of Clients"],
     );
     let long_stayer_hh = |c: &Client| u.hoh_of(c).is_some_and(|h| h.stayer() && h.los >= 365);
-    let rows: [(&str, &dyn Fn(&Client) -> bool); 16] = [
+    let rows: [super::HhRow; 16] = [
         ("Total number of persons served", &|_| true),
         ("Number of adults (age 18 or over)", &|c| c.adult()),
         ("Number of children (under age 18)", &|c| c.child()),

@@ -156,7 +156,8 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
         "Data Element",
         &DQ_COLUMNS,
     );
-    let checks: [(&str, &dyn Fn(&Client) -> Dq); 5] = [
+    type Check<'a> = (&'a str, &'a dyn Fn(&Client) -> Dq);
+    let checks: [Check; 5] = [
         ("Name (3.01)", &|c| name(u, c)),
         ("Social Security Number (3.02)", &|c| ssn(u, c)),
         ("Date of Birth (3.03)", &|c| dob(u, c)),
@@ -415,10 +416,7 @@ fn q6d(u: &Universe, dq: &[&Client]) -> Table {
                 flags[1] = !inst && !homeless && bad(los);
                 let applies = homeless
                     || (inst && matches!(los, 10 | 11 | 2 | 3) && ch.previous_street_essh == 1)
-                    || (!inst
-                        && !homeless
-                        && matches!(los, 10 | 11)
-                        && ch.previous_street_essh == 1);
+                    || (!inst && matches!(los, 10 | 11) && ch.previous_street_essh == 1);
                 if applies {
                     flags[2] = ch.date_to_street.is_none();
                     flags[3] = bad(ch.times_homeless);

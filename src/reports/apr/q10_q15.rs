@@ -19,8 +19,11 @@ const GENDERS: [(u8, &str); 7] = [
 ];
 
 /// Q10a rows: (label, predicate on the gender bits and GenderNone).
-pub fn gender_rows() -> Vec<(String, Box<dyn Fn(u8, i32) -> bool>)> {
-    let mut v: Vec<(String, Box<dyn Fn(u8, i32) -> bool>)> = Vec::new();
+/// A gender row: label and a predicate on (gender bits, GenderNone).
+pub type GenderRow = (String, Box<dyn Fn(u8, i32) -> bool>);
+
+pub fn gender_rows() -> Vec<GenderRow> {
+    let mut v: Vec<GenderRow> = Vec::new();
     for &(b, l) in &GENDERS {
         v.push((l.to_string(), Box::new(move |g, _| g == 1 << b)));
     }
@@ -222,15 +225,11 @@ pub fn records_at<'d>(u: &'d Universe, c: &Client, at: At) -> Vec<&'d Disability
     let all = u.details.disabilities(c.e);
     let mut out: Vec<&DisabilityRecord> = Vec::new();
     for kind in 5..=10 {
-        let pick = all
-            .iter()
-            .filter(|r| r.kind == kind)
-            .filter(|r| match at {
-                At::Start => r.stage == 1,
-                At::Exit => r.stage == 3,
-                At::Latest => r.date <= u.end,
-            })
-            .next_back();
+        let pick = all.iter().filter(|r| r.kind == kind).rfind(|r| match at {
+            At::Start => r.stage == 1,
+            At::Exit => r.stage == 3,
+            At::Latest => r.date <= u.end,
+        });
         if let Some(r) = pick {
             out.push(r);
         }
@@ -317,8 +316,7 @@ pub fn dv(u: &Universe, c: &Client) -> Option<crate::facts::detail::HealthRecord
     u.details
         .health(c.e)
         .iter()
-        .filter(|r| r.date <= u.end && r.survivor != crate::ingest::table::NULL_INT)
-        .next_back()
+        .rfind(|r| r.date <= u.end && r.survivor != crate::ingest::table::NULL_INT)
         .copied()
 }
 

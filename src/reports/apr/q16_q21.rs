@@ -285,7 +285,8 @@ pub fn q19a(u: &Universe, id: &str, adults: &[&Client], stayers: bool) -> Table 
             Some((s, l))
         })
         .collect();
-    let measures: [(&str, &str, fn(&IncomeRecord) -> f64); 3] = [
+    type Measure = (&'static str, &'static str, fn(&IncomeRecord) -> f64);
+    let measures: [Measure; 3] = [
         (
             "Number of Adults with Earned Income (i.e., Employment Income)",
             "Average Change in Earned Income",

@@ -1,12 +1,11 @@
 //! Q22 length of participation and time to housing, Q23 exit destinations, Q24 (FY2026
 //! Q24e Sex; CAPER Q24a homelessness prevention housing assessment).
 
-use crate::facts::HouseholdType;
 use crate::ingest::table::NULL_INT;
 use crate::reports::{Cell, Row, Table};
 
 use super::q10_q15::{RACE_GROUPS, race_group};
-use super::{Client, DK, DNC, HH_COLUMNS, Kind, Universe, avg, counts, hh_col, is_dk, median, pt};
+use super::{Client, DK, DNC, HH_COLUMNS, Kind, Universe, avg, counts, median, pt};
 
 pub const LOS_ROWS: [(&str, i64, i64); 10] = [
     ("30 days or less", 0, 30),
@@ -745,6 +744,5 @@ pub fn tables(u: &Universe, _fy24: bool, kind: Kind) -> Vec<Table> {
     if !_fy24 {
         out.push(q24e(u));
     }
-    let _ = (hh_col(HouseholdType::Unknown), is_dk(0));
     out
 }

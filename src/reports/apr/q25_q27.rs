@@ -4,7 +4,7 @@ use crate::facts::{ChStatus, HouseholdType};
 use crate::reports::{Row, Table};
 
 use super::q10_q15::{At, CONDITION_ROWS, conditions, gender_table, living_table, records_at};
-use super::q16_q21::{q16, q17, q18, q19b};
+use super::q16_q21::{q17, q18, q19b};
 use super::q22_q24::{destination_table, q22a1, q22b, q22c, q22e, subsidy_table};
 use super::{Client, DK, DNC, HH_COLUMNS, Kind, Universe, counts, is_dk};
 
@@ -440,7 +440,6 @@ fn q27(u: &Universe, fy24: bool) -> Vec<Table> {
         "Length of Time Prior to Housing - based on 3.917 Date Homelessness Started - Youth",
         &youth,
     ));
-    let _ = q16;
     out
 }
 
