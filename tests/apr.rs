@@ -350,3 +350,130 @@ fn unknown_project_is_a_usage_error() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(!out.path().join("apr-sage.zip").exists());
 }
+
+/// The last cell of a table's row with this label in column A (None when absent).
+fn cell(dir: &Path, table: &str, row: &str, col: usize) -> Option<u64> {
+    grid(&dir.join(format!("{table}.csv")))
+        .into_iter()
+        .find(|r| r.first().is_some_and(|l| l == row))
+        .and_then(|r| r.get(col).and_then(|v| v.parse().ok()))
+}
+
+/// Q7a total = Q5a persons = Q11 total = Q12 total = Q26b total in one APR folder.
+fn reconciles(dir: &Path) -> u64 {
+    let persons = cell(dir, "Q5a", "Total number of persons served", 2).unwrap();
+    for t in ["Q7a", "Q11", "Q12", "Q26b"] {
+        assert_eq!(
+            cell(dir, t, "Total", 1),
+            Some(persons),
+            "{}: {t} total differs from Q5a",
+            dir.display()
+        );
+    }
+    let leavers = cell(dir, "Q5a", "Number of leavers", 2).unwrap();
+    assert_eq!(
+        cell(dir, "Q23c", "TOTAL", 1),
+        Some(leavers),
+        "{}",
+        dir.display()
+    );
+    persons
+}
+
+/// HUD's FY2026 sample export: `hmis run` writes the APR of all projects together and of
+/// each project; every one of them reconciles across tables.
+#[test]
+fn lsa_sample_every_project_reconciles() {
+    let Some(root) = shared("lsa-sample-fy2026") else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let o = hmis([
+        "run".as_ref(),
+        root.join("Sample HMIS Data.zip").as_os_str(),
+        "--start".as_ref(),
+        "2024-10-01".as_ref(),
+        "--end".as_ref(),
+        "2025-09-30".as_ref(),
+        "--identity".as_ref(),
+        "personal-id".as_ref(),
+        "-q".as_ref(),
+        "--out".as_ref(),
+        out.path().as_os_str(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let all = reconciles(&out.path().join("apr"));
+    assert!(all > 1000, "{all} persons");
+    let q4a = grid(&out.path().join("apr/Q4a.csv"));
+    assert_eq!(q4a.len() - 1, 72, "one Q4a row per project");
+    let mut projects = 0;
+    let mut sum = 0;
+    for f in std::fs::read_dir(out.path()).unwrap() {
+        let p = f.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if p.is_dir() && name.starts_with("apr-project-") {
+            sum += reconciles(&p);
+            projects += 1;
+            assert!(out.path().join(format!("{name}-sage.zip")).exists());
+        }
+    }
+    assert_eq!(projects, 72);
+    // A person served by two projects counts in each project's APR, once in all together.
+    assert!(sum >= all);
+}
+
+/// The same export in the FY2024 and FY2026 layouts gives the same APR on every table the
+/// two specifications share (Q10a, Q25c, Q26c, Q27c are FY2024 only, Q24e FY2026 only).
+#[test]
+fn fy2024_and_fy2026_copies_agree() {
+    let Some(root) = shared("fy2024-to-fy2026") else {
+        return;
+    };
+    let run = |v: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let o = hmis([
+            "report".as_ref(),
+            "apr".as_ref(),
+            root.join(v).as_os_str(),
+            "--start".as_ref(),
+            "2024-10-01".as_ref(),
+            "--end".as_ref(),
+            "2025-09-30".as_ref(),
+            "--spec".as_ref(),
+            v.as_ref(),
+            "--identity".as_ref(),
+            "personal-id".as_ref(),
+            "-q".as_ref(),
+            "--out".as_ref(),
+            out.path().as_os_str(),
+        ]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        out
+    };
+    let (a, b) = (run("fy2024"), run("fy2026"));
+    let mut shared_tables = 0;
+    let mut differing = Vec::new();
+    for f in std::fs::read_dir(a.path().join("apr")).unwrap() {
+        let f = f.unwrap();
+        let other = b.path().join("apr").join(f.file_name());
+        // Q6a row 3.06 is Gender under FY2024 and Sex under FY2026 (which the FY2026 copy
+        // leaves null, as HUD's converter cannot derive sex from gender): compared below
+        // without that row and the overall score it feeds.
+        if !other.exists() {
+            continue;
+        }
+        if f.file_name() == "Q6a.csv" {
+            let (ga, gb) = (grid(&f.path()), grid(&other));
+            assert_eq!(ga[..5], gb[..5], "Q6a rows 3.01-3.04");
+            shared_tables += 1;
+            continue;
+        }
+        shared_tables += 1;
+        if std::fs::read(f.path()).unwrap() != std::fs::read(&other).unwrap() {
+            differing.push(f.file_name().to_string_lossy().to_string());
+        }
+    }
+    assert!(shared_tables >= 60, "{shared_tables}");
+    differing.sort();
+    assert!(differing.is_empty(), "tables differ: {differing:?}");
+}
