@@ -505,10 +505,13 @@ pub fn report(facts: &Facts, details: &Details, p: &AprParams) -> Report {
         let keep = caper_tables(fy24);
         tables.retain(|t| keep.contains(&t.id.as_str()));
     }
-    let (label, key) = match p.kind {
-        Kind::Apr => ("CoC Annual Performance Report (APR)", "apr"),
-        Kind::Caper => ("ESG CAPER", "caper"),
+    let label = match p.kind {
+        Kind::Apr => "CoC Annual Performance Report (APR)",
+        Kind::Caper => "ESG CAPER",
     };
+    // Each report's own key (apr, caper, apr-project-<id>), so per-project reports of a
+    // run do not overwrite each other's headlines.
+    let key = &p.name;
     let q5 = tables.iter().find(|t| t.id == "Q5a");
     let persons = q5
         .and_then(|t| t.rows.first())
