@@ -371,7 +371,7 @@ fn reports_hold_no_names_ssns_birth_dates_or_personal_ids() {
     let secret_set: HashSet<&str> = secrets.iter().map(|s| s.as_str()).collect();
     for (name, text) in &texts {
         if name.starts_with("apr") {
-            for cell in text.split(|c: char| matches!(c, ',' | '\n' | '\r' | '"' | '<' | '>')) {
+            for cell in text.split([',', '\n', '\r', '"', '<', '>']) {
                 assert!(
                     !secret_set.contains(cell.trim()),
                     "{name} contains {cell:?}"
