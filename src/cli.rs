@@ -148,6 +148,12 @@ pub struct ReportOptions {
     /// report).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub frequent_entries: u32,
+    /// How persons are counted: `unduplicated` (default) counts each person once across
+    /// agencies (the dedup's UnduplicatedIDs); `personal-id` is HUD's literal universe, one
+    /// person per PersonalID within a source system, as HUD's test kits and a Sage
+    /// submission from one HMIS assume.
+    #[arg(long, value_enum, default_value_t = Identity::Unduplicated)]
+    pub identity: Identity,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -165,6 +171,21 @@ options on the command line win. See hmis.example.toml for every key.
 
 Exit codes: 0 ok (warnings allowed), 1 runtime failure, 2 usage error (including a bad config,
 rules or overrides file, or a locked output folder), 3 input rejected (an unusable export).";
+/// How persons are identified across client records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Identity {
+    /// One person per UnduplicatedID (record linkage across and within agencies).
+    Unduplicated,
+    /// One person per PersonalID within a source system (Export.SourceID).
+    PersonalId,
+}
+
+/// HUD APR/CAPER table set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SpecArg {
+    Fy2024,
+    Fy2026,
+}
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -224,6 +245,11 @@ pub enum ReportName {
     /// Patterns of service use: organizations and projects per person, pathways, same-night
     /// stays in two residential projects, frequent shelter users.
     ServiceUse,
+    /// HUD CoC Annual Performance Report: apr.xlsx, apr/Q*.csv and the Sage upload
+    /// apr-sage.zip.
+    Apr,
+    /// HUD ESG CAPER: caper.xlsx, caper/Q*.csv and caper-sage.zip.
+    Caper,
 }
 
 #[derive(Debug, Args)]
@@ -237,6 +263,17 @@ pub struct ReportArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
+    /// APR/CAPER: a project to report on (ProjectID; repeatable). With neither --project
+    /// nor --project-type, every project is reported together.
+    #[arg(long = "project", value_name = "ID")]
+    pub projects: Vec<String>,
+    /// APR/CAPER: every project of this HUD project type (repeatable).
+    #[arg(long = "project-type", value_name = "N")]
+    pub project_types: Vec<i32>,
+    /// APR/CAPER table set. Default: fy2026 when the report ends on or after 2025-10-01,
+    /// else fy2024.
+    #[arg(long, value_enum)]
+    pub spec: Option<SpecArg>,
     #[command(flatten)]
     pub options: ReportOptions,
 }

@@ -84,6 +84,15 @@ pub fn identify_with(dataset: &Dataset, rules: &Rules, options: &dedup::Options)
     }
 }
 
+/// Identifies persons as `--identity` asks: the matcher (default) or HUD's literal
+/// PersonalID universe.
+pub fn identify_as(dataset: &Dataset, how: crate::cli::Identity) -> Identity {
+    match how {
+        crate::cli::Identity::Unduplicated => identify(dataset),
+        crate::cli::Identity::PersonalId => identify_by_personal_id(dataset),
+    }
+}
+
 /// HUD's literal universe: one person per PersonalID within a source system.
 pub fn identify_by_personal_id(dataset: &Dataset) -> Identity {
     Identity {
@@ -310,6 +319,12 @@ pub fn run_reports(
             ReportName::Spm => reports::spm::report(facts, params),
             ReportName::Effectiveness => reports::effectiveness::report(facts, params),
             ReportName::ServiceUse => reports::service_use::report(facts, params),
+            ReportName::Apr | ReportName::Caper => {
+                return Err(CommandError::new(
+                    Exit::Failure,
+                    "APR and CAPER run through pipeline::apr_reports (program error)",
+                ));
+            }
         });
     }
     Ok(out)
@@ -431,6 +446,133 @@ pub fn warn_params(params: &Params, dataset: &Dataset, log: &Log) {
             params.start
         ));
     }
+}
+
+/// Which projects an APR/CAPER covers: by ProjectID and/or project type; none given =
+/// every project. Unknown IDs are a usage error.
+pub fn select_projects(
+    facts: &Facts,
+    ids: &[String],
+    types: &[i32],
+) -> Result<Vec<u32>, CommandError> {
+    for id in ids {
+        if !facts.projects.iter().any(|p| &p.id == id) {
+            return Err(CommandError::new(
+                Exit::Usage,
+                format!("--project {id}: no project with that ProjectID in the exports"),
+            ));
+        }
+    }
+    Ok(facts
+        .projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            (ids.is_empty() && types.is_empty())
+                || ids.contains(&p.id)
+                || p.project_type.is_some_and(|t| types.contains(&t.code()))
+        })
+        .map(|(i, _)| i as u32)
+        .collect())
+}
+
+/// A file-name-safe form of a ProjectID.
+fn safe(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The APR or CAPER for one set of projects (`name` = file stem).
+#[allow(clippy::too_many_arguments)]
+pub fn apr_report(
+    facts: &Facts,
+    details: &facts::detail::Details,
+    params: &Params,
+    kind: reports::apr::Kind,
+    spec: Option<crate::cli::SpecArg>,
+    projects: Vec<u32>,
+    name: String,
+    scope: String,
+) -> Report {
+    use reports::apr::{AprParams, Spec};
+    let spec = match spec {
+        Some(crate::cli::SpecArg::Fy2024) => Spec::Fy2024,
+        Some(crate::cli::SpecArg::Fy2026) => Spec::Fy2026,
+        None => Spec::for_end(params.end),
+    };
+    reports::apr::report(
+        facts,
+        details,
+        &AprParams {
+            start: params.start,
+            end: params.end,
+            projects,
+            spec,
+            kind,
+            name,
+            scope,
+        },
+    )
+}
+
+/// The APR of every project together, then one per project (for `hmis run`).
+pub fn apr_all_and_each(
+    facts: &Facts,
+    details: &facts::detail::Details,
+    params: &Params,
+) -> Vec<Report> {
+    use reports::apr::Kind;
+    let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
+    let mut out = vec![apr_report(
+        facts,
+        details,
+        params,
+        Kind::Apr,
+        None,
+        all,
+        "apr".into(),
+        " - all projects".into(),
+    )];
+    let mut seen = std::collections::HashSet::new();
+    for (i, p) in facts.projects.iter().enumerate() {
+        let mut stem = format!("apr-project-{}", safe(&p.id));
+        if !seen.insert(stem.clone()) {
+            stem = format!("{stem}-{i}");
+            seen.insert(stem.clone());
+        }
+        out.push(apr_report(
+            facts,
+            details,
+            params,
+            Kind::Apr,
+            None,
+            vec![i as u32],
+            stem,
+            format!(" - {} ({})", p.name, p.id),
+        ));
+    }
+    out
+}
+
+/// Writes `DIR/<report>-sage.zip` for each APR/CAPER report; returns the files written.
+pub fn write_sage_zips(
+    out: &Path,
+    reports: &[Report],
+) -> Result<Vec<(PathBuf, String)>, CommandError> {
+    let mut v = Vec::new();
+    for r in reports {
+        let rel = PathBuf::from(format!("{}-sage.zip", r.name));
+        reports::apr::sage::write_zip(&out.join(&rel), r)?;
+        v.push((rel, format!("Sage CSV upload of {}", r.title)));
+    }
+    Ok(v)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `hmis report overview|pit`: one report, with summary.json and the dashboard for it.
 
-use crate::cli::ReportArgs;
+use crate::cli::{ReportArgs, ReportName};
 
 use super::pipeline::{self, Phases};
 use super::{CommandError, Exit};
@@ -22,16 +22,43 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     let params = pipeline::params(opts, &ingest.dataset, chrono::Local::now().date_naive())?;
     let log = crate::log::Log::new(crate::log::Format::Text, opts.quiet);
     pipeline::warn_params(&params, &ingest.dataset, &log);
-    let identity = pipeline::identify(&ingest.dataset);
+    let mut identity = pipeline::identify_as(&ingest.dataset, opts.identity);
+    identity.keep_crosswalk_only();
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
-    pipeline::note_lookbacks(&[args.report], &facts, &params, &log);
-    let reports = pipeline::run_reports(&[args.report], &facts, &params)?;
+    let mut other = Vec::new();
+    let reports = match args.report {
+        ReportName::Apr | ReportName::Caper => {
+            let details = crate::facts::detail::build(&ingest.dataset, &facts);
+            let projects = pipeline::select_projects(&facts, &args.projects, &args.project_types)?;
+            let (kind, name) = if args.report == ReportName::Apr {
+                (crate::reports::apr::Kind::Apr, "apr")
+            } else {
+                (crate::reports::apr::Kind::Caper, "caper")
+            };
+            let r = vec![pipeline::apr_report(
+                &facts,
+                &details,
+                &params,
+                kind,
+                args.spec,
+                projects,
+                name.to_string(),
+                String::new(),
+            )];
+            other = pipeline::write_sage_zips(&args.out, &r)?;
+            r
+        }
+        _ => {
+            pipeline::note_lookbacks(&[args.report], &facts, &params, &log);
+            pipeline::run_reports(&[args.report], &facts, &params)?
+        }
+    };
     phases.mark("reports");
     let mut run = pipeline::run_info(&ingest, &identity, &params);
     run.timing = Some(phases.line());
-    pipeline::write_outputs(&args.out, &reports, &run, &[])?;
+    pipeline::write_outputs(&args.out, &reports, &run, &other)?;
     phases.mark("output");
     if !opts.quiet {
         eprintln!(

@@ -19,7 +19,18 @@ use crate::reports::suppress;
 use super::pipeline::{self, Phases};
 use super::{CommandError, Exit};
 
-/// Every report that exists, in the order they are written.
+/// The reports a run writes by default: these, then the APR of all projects together and of
+/// each project (with their Sage zips).
+pub const DEFAULT_REPORTS: [ReportName; 6] = [
+    ReportName::Overview,
+    ReportName::Pit,
+    ReportName::Spm,
+    ReportName::Effectiveness,
+    ReportName::ServiceUse,
+    ReportName::Apr,
+];
+
+/// Every report `run_reports` can run (all but the APR and CAPER), in the order written.
 pub const ALL_REPORTS: [ReportName; 5] = [
     ReportName::Overview,
     ReportName::Pit,
@@ -114,7 +125,7 @@ impl Settings {
             return Err(usage("--suppress-below: use 2 or more"));
         }
         let reports = match &config.reports {
-            None => ALL_REPORTS.to_vec(),
+            None => DEFAULT_REPORTS.to_vec(),
             Some(names) => {
                 let mut v = Vec::new();
                 for n in names {
@@ -293,7 +304,12 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     pipeline::warn_params(&params, &ingest.dataset, &log);
 
     log.phase("finding each person's records (dedup)");
-    let mut identity = pipeline::identify_with(&ingest.dataset, &rules, &dedup_options);
+    let mut identity = match settings.options.identity {
+        crate::cli::Identity::PersonalId => pipeline::identify_by_personal_id(&ingest.dataset),
+        crate::cli::Identity::Unduplicated => {
+            pipeline::identify_with(&ingest.dataset, &rules, &dedup_options)
+        }
+    };
     let dedup_files =
         pipeline::write_dedup_files_with(&out, &ingest.dataset, &identity, !settings.no_pii_files)?;
     identity.keep_crosswalk_only();
@@ -302,12 +318,26 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
     log.phase("running reports");
-    pipeline::note_lookbacks(&settings.reports, &facts, &params, &log);
-    let mut reports = pipeline::run_reports(&settings.reports, &facts, &params)?;
+    let standard: Vec<ReportName> = settings
+        .reports
+        .iter()
+        .filter(|r| !matches!(r, ReportName::Apr | ReportName::Caper))
+        .copied()
+        .collect();
+    pipeline::note_lookbacks(&standard, &facts, &params, &log);
+    let mut reports = pipeline::run_reports(&standard, &facts, &params)?;
+    let mut aprs = Vec::new();
+    if settings.reports.contains(&ReportName::Apr) {
+        let details = crate::facts::detail::build(&ingest.dataset, &facts);
+        aprs = pipeline::apr_all_and_each(&facts, &details, &params);
+    }
+    // Suppression covers every report table, the APR's (and its Sage zip) included.
     let hidden = match settings.suppress_below {
-        Some(n) => suppress::apply(&mut reports, n as u64),
+        Some(n) => suppress::apply(&mut reports, n as u64) + suppress::apply(&mut aprs, n as u64),
         None => 0,
     };
+    let zips = pipeline::write_sage_zips(&out, &aprs)?;
+    reports.extend(aprs);
     phases.mark("reports");
     let mut run = pipeline::run_info(&ingest, &identity, &params);
     run.timing = Some(phases.line());
@@ -322,6 +352,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
         ),
     ];
     other.extend(dedup_files);
+    other.extend(zips);
     log.phase("writing files");
     pipeline::write_outputs_as(&out, &reports, &run, &other, settings.formats)?;
     staging.commit().map_err(rundir_error)?;

@@ -33,7 +33,7 @@ pub struct FactOptions {
 /// tens of millions of times (EnrollmentID of every child record). Not DoS-resistant, which
 /// batch input of one's own exports does not need.
 #[derive(Default, Clone, Copy)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
 impl std::hash::Hasher for Fx {
     fn finish(&self) -> u64 {
         self.0
@@ -50,7 +50,7 @@ impl std::hash::Hasher for Fx {
         }
     }
 }
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
 /// Nullable column readers: an absent column reads as null.
 struct Ints<'a>(Option<&'a IntColumn>);
@@ -217,6 +217,8 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
             let household = hh_offset[e as usize] + r.household;
             Enrollment {
                 person: r.person,
+                export: e,
+                row: r.row,
                 project: r.project,
                 household,
                 relationship: r.relationship,

@@ -11,6 +11,7 @@
 
 pub mod build;
 pub mod chronic;
+pub mod detail;
 pub mod frame;
 pub mod household;
 pub mod person;
@@ -138,6 +139,10 @@ pub struct DvRecord {
 #[derive(Debug, Clone)]
 pub struct Enrollment {
     pub person: Person,
+    /// Index of the export in the dataset and row in its Enrollment table (for the
+    /// detail facts of [`detail`], which read further columns of the same record).
+    pub export: u32,
+    pub row: u32,
     pub project: u32,
     pub household: u32,
     pub relationship: i32,

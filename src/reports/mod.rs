@@ -2,6 +2,7 @@
 //! data (title, column labels, row labels, cells, notes) and the charts drawn from them.
 //! Writers in `output` turn any report into xlsx, CSV and HTML; they never compute.
 
+pub mod apr;
 pub mod effectiveness;
 pub mod measures;
 pub mod overview;

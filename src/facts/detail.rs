@@ -1,0 +1,679 @@
+//! Detail facts: the further per-enrollment data HUD's APR, CAPER and data quality tables
+//! read (client-record data quality, income and benefits, all disability records, health
+//! and DV, contacts, record-entry dates). Built once from the ingest tables for the
+//! enrollments of [`Facts`], in the same order; reports read these, never the tables.
+//!
+//! Nothing here holds names, SSNs or birth dates: only their data-quality codes and
+//! whether the value is present and plausible.
+
+use rayon::prelude::*;
+
+use crate::ingest::table::{NULL_DATETIME, NULL_INT, days_from_date};
+use crate::ingest::{Dataset, Export, Table};
+
+use super::build::FxMap;
+use super::{Day, Facts};
+
+/// Income sources of 4.02, in HUD's order (bit i of [`IncomeRecord::sources`]).
+pub const INCOME_SOURCES: [&str; 15] = [
+    "Earned",
+    "Unemployment",
+    "SSI",
+    "SSDI",
+    "VADisabilityService",
+    "VADisabilityNonService",
+    "PrivateDisability",
+    "WorkersComp",
+    "TANF",
+    "GA",
+    "SocSecRetirement",
+    "Pension",
+    "ChildSupport",
+    "Alimony",
+    "OtherIncomeSource",
+];
+/// Amount columns matching [`INCOME_SOURCES`].
+pub const INCOME_AMOUNTS: [&str; 15] = [
+    "EarnedAmount",
+    "UnemploymentAmount",
+    "SSIAmount",
+    "SSDIAmount",
+    "VADisabilityServiceAmount",
+    "VADisabilityNonServiceAmount",
+    "PrivateDisabilityAmount",
+    "WorkersCompAmount",
+    "TANFAmount",
+    "GAAmount",
+    "SocSecRetirementAmount",
+    "PensionAmount",
+    "ChildSupportAmount",
+    "AlimonyAmount",
+    "OtherIncomeAmount",
+];
+/// Non-cash benefits of 4.03 (bit i of [`IncomeRecord::benefits`]).
+pub const BENEFITS: [&str; 6] = [
+    "SNAP",
+    "WIC",
+    "TANFChildCare",
+    "TANFTransportation",
+    "OtherTANF",
+    "OtherBenefitsSource",
+];
+/// Health insurance of 4.04 (bit i of [`IncomeRecord::insurance`]).
+pub const INSURANCE: [&str; 10] = [
+    "Medicaid",
+    "Medicare",
+    "SCHIP",
+    "VHAServices",
+    "EmployerProvided",
+    "COBRA",
+    "PrivatePay",
+    "StateHealthIns",
+    "IndianHealthServices",
+    "OtherInsurance",
+];
+/// Gender columns (legacy FY2022/FY2024, kept by the upgrade), bit i of
+/// [`ClientRecord::gender`]: 0 Woman, 1 Man, 2 CulturallySpecific, 3 DifferentIdentity,
+/// 4 NonBinary, 5 Transgender, 6 Questioning (HUD's 2024 codes).
+pub const GENDER_COLUMNS: [&str; 7] = [
+    "Woman",
+    "Man",
+    "CulturallySpecific",
+    "DifferentIdentity",
+    "NonBinary",
+    "Transgender",
+    "Questioning",
+];
+
+/// One IncomeBenefits.csv record (4.02-4.04).
+#[derive(Debug, Clone, Copy)]
+pub struct IncomeRecord {
+    pub date: Day,
+    pub stage: i32,
+    pub income_any: i32,
+    /// Bit i = INCOME_SOURCES[i] is 1.
+    pub sources: u16,
+    /// Sum of the source amounts that are present and positive (0 when none).
+    pub total: f64,
+    /// EarnedAmount when Earned = 1 (0 otherwise).
+    pub earned: f64,
+    /// TotalMonthlyIncome as recorded (NaN when null).
+    pub total_reported: f64,
+    pub benefits_any: i32,
+    pub benefits: u8,
+    pub insurance_any: i32,
+    pub insurance: u16,
+}
+
+/// One Disabilities.csv record.
+#[derive(Debug, Clone, Copy)]
+pub struct DisabilityRecord {
+    pub date: Day,
+    pub stage: i32,
+    pub kind: i32,
+    pub response: i32,
+    pub indefinite: i32,
+}
+
+/// One HealthAndDV.csv record's domestic-violence answers.
+#[derive(Debug, Clone, Copy)]
+pub struct HealthRecord {
+    pub date: Day,
+    pub stage: i32,
+    pub survivor: i32,
+    pub when_occurred: i32,
+    pub currently_fleeing: i32,
+}
+
+/// One CurrentLivingSituation.csv record (a contact in street outreach).
+#[derive(Debug, Clone, Copy)]
+pub struct Contact {
+    pub date: Day,
+    pub situation: i32,
+}
+
+/// An SSN's shape: present and plausible, absent, or not a possible SSN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SsnShape {
+    #[default]
+    Missing,
+    Valid,
+    Invalid,
+}
+
+/// Data-quality view of the enrollment's own client record (not the resolved person).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientRecord {
+    pub name_dq: i32,
+    /// First or last name blank.
+    pub name_blank: bool,
+    pub ssn: SsnShape,
+    pub ssn_dq: i32,
+    pub dob: Option<Day>,
+    pub dob_dq: i32,
+    pub created: Option<Day>,
+    /// Race bits as [`super::person::RACE_COLUMNS`] and RaceNone of this record.
+    pub race: u8,
+    pub race_none: i32,
+    pub gender: u8,
+    pub gender_none: i32,
+    pub veteran: i32,
+}
+
+/// The further data of one enrollment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnrollmentDetail {
+    pub client: ClientRecord,
+    pub created: Option<Day>,
+    /// EnrollmentCoC as written ("" when null).
+    pub coc: CocCode,
+    pub length_of_stay: i32,
+    pub date_of_engagement: Option<Day>,
+    pub exit_created: Option<Day>,
+    pub destination_subsidy: i32,
+    pub housing_assessment: i32,
+    pub subsidy_information: i32,
+    pub incomes: (u32, u32),
+    pub disabilities: (u32, u32),
+    pub health: (u32, u32),
+    pub contacts: (u32, u32),
+}
+
+/// EnrollmentCoC: null, a valid HUD CoC code (two letters, dash, three digits), or other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CocCode {
+    #[default]
+    Null,
+    Valid,
+    Invalid,
+}
+
+/// Project descriptor data the APR's Q4a lists.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectDetail {
+    pub rrh_subtype: i32,
+    pub residential_affiliation: i32,
+    /// ProjectCoC codes and geocodes, sorted and comma-joined.
+    pub coc: String,
+    pub geocode: String,
+    /// Organization.VictimServiceProvider.
+    pub victim_service_provider: i32,
+    /// Export.SoftwareName.
+    pub software: String,
+}
+
+/// Detail facts, aligned with [`Facts::enrollments`] (and `projects` with
+/// [`Facts::projects`]).
+#[derive(Debug, Default)]
+pub struct Details {
+    pub projects: Vec<ProjectDetail>,
+    pub enrollments: Vec<EnrollmentDetail>,
+    pub incomes: Vec<IncomeRecord>,
+    pub disabilities: Vec<DisabilityRecord>,
+    pub health: Vec<HealthRecord>,
+    pub contacts: Vec<Contact>,
+}
+
+impl Details {
+    pub fn incomes(&self, e: usize) -> &[IncomeRecord] {
+        let (a, b) = self.enrollments[e].incomes;
+        &self.incomes[a as usize..b as usize]
+    }
+    pub fn disabilities(&self, e: usize) -> &[DisabilityRecord] {
+        let (a, b) = self.enrollments[e].disabilities;
+        &self.disabilities[a as usize..b as usize]
+    }
+    pub fn health(&self, e: usize) -> &[HealthRecord] {
+        let (a, b) = self.enrollments[e].health;
+        &self.health[a as usize..b as usize]
+    }
+    pub fn contacts(&self, e: usize) -> &[Contact] {
+        let (a, b) = self.enrollments[e].contacts;
+        &self.contacts[a as usize..b as usize]
+    }
+}
+
+fn int(t: &Table, c: &str, i: usize) -> i32 {
+    t.int_col(c).map_or(NULL_INT, |c| c.get(i))
+}
+fn date(t: &Table, c: &str, i: usize) -> Option<Day> {
+    t.date_col(c)
+        .map(|c| c.get(i))
+        .filter(|&d| d != crate::ingest::table::NULL_DATE)
+}
+fn created(t: &Table, c: &str, i: usize) -> Option<Day> {
+    let v = t.datetime_col(c).map_or(NULL_DATETIME, |c| c.get(i));
+    if v == NULL_DATETIME {
+        return None;
+    }
+    let epoch = days_from_date(chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?);
+    i32::try_from(v.div_euclid(86_400))
+        .ok()
+        .and_then(|d| d.checked_add(epoch))
+}
+fn money(t: &Table, c: &str, i: usize) -> f64 {
+    t.money_col(c).map_or(f64::NAN, |c| c[i])
+}
+fn text<'a>(t: &'a Table, c: &str, i: usize) -> &'a str {
+    t.str_col(c).map_or("", |c| c.get(i))
+}
+
+/// HUD's CoC code shape: `XX-999`.
+pub fn valid_coc(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 6
+        && b[0].is_ascii_alphabetic()
+        && b[1].is_ascii_alphabetic()
+        && b[2] == b'-'
+        && b[3..].iter().all(u8::is_ascii_digit)
+}
+
+/// SSA rules for a possible SSN: nine digits, area not 000, 666 or 9xx, group not 00,
+/// serial not 0000, and not one repeated digit (placeholders such as 111111111).
+pub fn ssn_shape(s: &str) -> SsnShape {
+    let s = s.trim();
+    if s.is_empty() {
+        return SsnShape::Missing;
+    }
+    let b = s.as_bytes();
+    if b.len() != 9 || !b.iter().all(u8::is_ascii_digit) {
+        return SsnShape::Invalid;
+    }
+    let area = &s[0..3];
+    if area == "000" || area == "666" || b[0] == b'9' || &s[3..5] == "00" || &s[5..] == "0000" {
+        return SsnShape::Invalid;
+    }
+    if b.iter().all(|&c| c == b[0]) || s == "123456789" {
+        return SsnShape::Invalid;
+    }
+    SsnShape::Valid
+}
+
+fn projects(dataset: &Dataset, facts: &Facts) -> Vec<ProjectDetail> {
+    facts
+        .projects
+        .iter()
+        .map(|pr| {
+            let Some(ex) = dataset.exports.get(pr.export as usize) else {
+                return ProjectDetail::default();
+            };
+            let t = ex.table("Project");
+            let row = (0..t.len()).find(|&i| text(t, "ProjectID", i) == pr.id);
+            let org_id = row.map_or("", |i| text(t, "OrganizationID", i));
+            let o = ex.table("Organization");
+            let vsp = (0..o.len())
+                .find(|&i| text(o, "OrganizationID", i) == org_id)
+                .map_or(NULL_INT, |i| int(o, "VictimServiceProvider", i));
+            let pc = ex.table("ProjectCoC");
+            let mut cocs = Vec::new();
+            let mut geos = Vec::new();
+            for i in 0..pc.len() {
+                if text(pc, "ProjectID", i) == pr.id {
+                    cocs.push(text(pc, "CoCCode", i).to_string());
+                    geos.push(text(pc, "Geocode", i).to_string());
+                }
+            }
+            cocs.sort();
+            cocs.dedup();
+            geos.sort();
+            geos.dedup();
+            ProjectDetail {
+                rrh_subtype: row.map_or(NULL_INT, |i| int(t, "RRHSubType", i)),
+                residential_affiliation: row
+                    .map_or(NULL_INT, |i| int(t, "ResidentialAffiliation", i)),
+                coc: cocs.join(","),
+                geocode: geos.join(","),
+                victim_service_provider: vsp,
+                software: ex.software_name.clone(),
+            }
+        })
+        .collect()
+}
+
+struct Part {
+    /// (global enrollment, detail) for enrollments of this export.
+    rows: Vec<(u32, EnrollmentDetail)>,
+    incomes: Vec<(u32, IncomeRecord)>,
+    disabilities: Vec<(u32, DisabilityRecord)>,
+    health: Vec<(u32, HealthRecord)>,
+    contacts: Vec<(u32, Contact)>,
+}
+
+/// Builds the detail facts for the enrollments of `facts`. Deterministic whatever the
+/// thread count: records are grouped by enrollment and sorted by their content.
+pub fn build(dataset: &Dataset, facts: &Facts) -> Details {
+    let mut by_export: Vec<Vec<(u32, u32)>> = vec![Vec::new(); dataset.exports.len()];
+    for (g, e) in facts.enrollments.iter().enumerate() {
+        if let Some(v) = by_export.get_mut(e.export as usize) {
+            v.push((e.row, g as u32));
+        }
+    }
+    let parts: Vec<Part> = dataset
+        .exports
+        .par_iter()
+        .zip(by_export.par_iter())
+        .map(|(ex, rows)| part(ex, rows))
+        .collect();
+    let n = facts.enrollments.len();
+    let mut d = Details {
+        enrollments: vec![EnrollmentDetail::default(); n],
+        projects: projects(dataset, facts),
+        ..Default::default()
+    };
+    let mut incomes = Vec::new();
+    let mut disabilities = Vec::new();
+    let mut health = Vec::new();
+    let mut contacts = Vec::new();
+    for p in parts {
+        for (g, r) in p.rows {
+            d.enrollments[g as usize] = r;
+        }
+        incomes.extend(p.incomes);
+        disabilities.extend(p.disabilities);
+        health.extend(p.health);
+        contacts.extend(p.contacts);
+    }
+    incomes.par_sort_unstable_by(|a, b| {
+        (a.0, a.1.date, a.1.stage, a.1.income_any, a.1.sources)
+            .cmp(&(b.0, b.1.date, b.1.stage, b.1.income_any, b.1.sources))
+            .then(a.1.total.total_cmp(&b.1.total))
+            .then(a.1.earned.total_cmp(&b.1.earned))
+            .then(
+                (
+                    a.1.benefits_any,
+                    a.1.benefits,
+                    a.1.insurance_any,
+                    a.1.insurance,
+                )
+                    .cmp(&(
+                        b.1.benefits_any,
+                        b.1.benefits,
+                        b.1.insurance_any,
+                        b.1.insurance,
+                    )),
+            )
+    });
+    disabilities.par_sort_unstable_by_key(|r| {
+        (
+            r.0,
+            r.1.date,
+            r.1.stage,
+            r.1.kind,
+            r.1.response,
+            r.1.indefinite,
+        )
+    });
+    health.par_sort_unstable_by_key(|r| {
+        (
+            r.0,
+            r.1.date,
+            r.1.stage,
+            r.1.survivor,
+            r.1.when_occurred,
+            r.1.currently_fleeing,
+        )
+    });
+    contacts.par_sort_unstable_by_key(|r| (r.0, r.1.date, r.1.situation));
+    let ranges = |keys: &mut dyn Iterator<Item = u32>| {
+        let mut counts = vec![0u32; n + 1];
+        for k in keys {
+            counts[k as usize + 1] += 1;
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        counts
+    };
+    let ri = ranges(&mut incomes.iter().map(|r| r.0));
+    let rd = ranges(&mut disabilities.iter().map(|r| r.0));
+    let rh = ranges(&mut health.iter().map(|r| r.0));
+    let rc = ranges(&mut contacts.iter().map(|r| r.0));
+    for (g, e) in d.enrollments.iter_mut().enumerate() {
+        e.incomes = (ri[g], ri[g + 1]);
+        e.disabilities = (rd[g], rd[g + 1]);
+        e.health = (rh[g], rh[g + 1]);
+        e.contacts = (rc[g], rc[g + 1]);
+    }
+    d.incomes = incomes.into_iter().map(|r| r.1).collect();
+    d.disabilities = disabilities.into_iter().map(|r| r.1).collect();
+    d.health = health.into_iter().map(|r| r.1).collect();
+    d.contacts = contacts.into_iter().map(|r| r.1).collect();
+    d
+}
+
+fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
+    let mut p = Part {
+        rows: Vec::with_capacity(rows.len()),
+        incomes: Vec::new(),
+        disabilities: Vec::new(),
+        health: Vec::new(),
+        contacts: Vec::new(),
+    };
+    if rows.is_empty() {
+        return p;
+    }
+    let t = ex.table("Enrollment");
+    let c = ex.table("Client");
+    let mut clients: FxMap<&str, u32> = FxMap::default();
+    if let Some(pids) = c.str_col("PersonalID") {
+        for i in 0..c.len() {
+            clients.entry(pids.get(i)).or_insert(i as u32);
+        }
+    }
+    let race_cols = super::person::RACE_COLUMNS;
+    let mut by_id: FxMap<&str, u32> = FxMap::default();
+    for &(row, g) in rows {
+        let i = row as usize;
+        if i >= t.len() {
+            continue;
+        }
+        by_id.insert(text(t, "EnrollmentID", i), g);
+        let mut d = EnrollmentDetail {
+            created: created(t, "DateCreated", i),
+            coc: match text(t, "EnrollmentCoC", i) {
+                "" => CocCode::Null,
+                s if valid_coc(s) => CocCode::Valid,
+                _ => CocCode::Invalid,
+            },
+            length_of_stay: int(t, "LengthOfStay", i),
+            date_of_engagement: date(t, "DateOfEngagement", i),
+            destination_subsidy: NULL_INT,
+            housing_assessment: NULL_INT,
+            subsidy_information: NULL_INT,
+            ..Default::default()
+        };
+        if let Some(&ci) = clients.get(text(t, "PersonalID", i)) {
+            let ci = ci as usize;
+            let first = text(c, "FirstName", ci).trim().is_empty();
+            let last = text(c, "LastName", ci).trim().is_empty();
+            let race = race_cols.iter().enumerate().fold(0u8, |acc, (b, col)| {
+                if int(c, col, ci) == 1 {
+                    acc | (1 << b)
+                } else {
+                    acc
+                }
+            });
+            let gender = GENDER_COLUMNS
+                .iter()
+                .enumerate()
+                .fold(0u8, |acc, (b, col)| {
+                    if int(c, col, ci) == 1 {
+                        acc | (1 << b)
+                    } else {
+                        acc
+                    }
+                });
+            d.client = ClientRecord {
+                name_dq: int(c, "NameDataQuality", ci),
+                name_blank: first || last,
+                ssn: ssn_shape(text(c, "SSN", ci)),
+                ssn_dq: int(c, "SSNDataQuality", ci),
+                dob: date(c, "DOB", ci),
+                dob_dq: int(c, "DOBDataQuality", ci),
+                created: created(c, "DateCreated", ci),
+                race,
+                race_none: int(c, "RaceNone", ci),
+                gender,
+                gender_none: int(c, "GenderNone", ci),
+                veteran: int(c, "VeteranStatus", ci),
+            };
+        } else {
+            d.client.name_dq = NULL_INT;
+            d.client.ssn_dq = NULL_INT;
+            d.client.dob_dq = NULL_INT;
+            d.client.race_none = NULL_INT;
+            d.client.gender_none = NULL_INT;
+            d.client.veteran = NULL_INT;
+        }
+        p.rows.push((g, d));
+    }
+    let mut slot: FxMap<u32, usize> = FxMap::default();
+    for (k, (g, _)) in p.rows.iter().enumerate() {
+        slot.insert(*g, k);
+    }
+
+    let t = ex.table("Exit");
+    for i in 0..t.len() {
+        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
+            && let Some(&k) = slot.get(&g)
+        {
+            let d = &mut p.rows[k].1;
+            d.exit_created = created(t, "DateCreated", i);
+            d.destination_subsidy = int(t, "DestinationSubsidyType", i);
+            d.housing_assessment = int(t, "HousingAssessment", i);
+            d.subsidy_information = int(t, "SubsidyInformation", i);
+        }
+    }
+
+    let t = ex.table("IncomeBenefits");
+    let src: Vec<_> = INCOME_SOURCES.iter().map(|c| t.int_col(c)).collect();
+    let amt: Vec<_> = INCOME_AMOUNTS.iter().map(|c| t.money_col(c)).collect();
+    let ben: Vec<_> = BENEFITS.iter().map(|c| t.int_col(c)).collect();
+    let ins: Vec<_> = INSURANCE.iter().map(|c| t.int_col(c)).collect();
+    for i in 0..t.len() {
+        let Some(&g) = by_id.get(text(t, "EnrollmentID", i)) else {
+            continue;
+        };
+        let Some(d) = date(t, "InformationDate", i) else {
+            continue;
+        };
+        let mut sources = 0u16;
+        let mut total = 0.0;
+        for (b, col) in src.iter().enumerate() {
+            if col.is_some_and(|c| c.get(i) == 1) {
+                sources |= 1 << b;
+            }
+            if let Some(a) = amt[b].map(|c| c[i])
+                && a.is_finite()
+                && a > 0.0
+            {
+                total += a;
+            }
+        }
+        let earned = match amt[0].map(|c| c[i]) {
+            Some(a) if sources & 1 != 0 && a.is_finite() && a > 0.0 => a,
+            _ => 0.0,
+        };
+        let mask = |cols: &[Option<&crate::ingest::table::IntColumn>]| {
+            cols.iter().enumerate().fold(0u16, |acc, (b, c)| {
+                if c.is_some_and(|c| c.get(i) == 1) {
+                    acc | (1 << b)
+                } else {
+                    acc
+                }
+            })
+        };
+        p.incomes.push((
+            g,
+            IncomeRecord {
+                date: d,
+                stage: int(t, "DataCollectionStage", i),
+                income_any: int(t, "IncomeFromAnySource", i),
+                sources,
+                total: (total * 100.0).round() / 100.0,
+                earned,
+                total_reported: money(t, "TotalMonthlyIncome", i),
+                benefits_any: int(t, "BenefitsFromAnySource", i),
+                benefits: mask(&ben) as u8,
+                insurance_any: int(t, "InsuranceFromAnySource", i),
+                insurance: mask(&ins),
+            },
+        ));
+    }
+
+    let t = ex.table("Disabilities");
+    for i in 0..t.len() {
+        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
+            && let Some(d) = date(t, "InformationDate", i)
+        {
+            p.disabilities.push((
+                g,
+                DisabilityRecord {
+                    date: d,
+                    stage: int(t, "DataCollectionStage", i),
+                    kind: int(t, "DisabilityType", i),
+                    response: int(t, "DisabilityResponse", i),
+                    indefinite: int(t, "IndefiniteAndImpairs", i),
+                },
+            ));
+        }
+    }
+
+    let t = ex.table("HealthAndDV");
+    for i in 0..t.len() {
+        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
+            && let Some(d) = date(t, "InformationDate", i)
+        {
+            p.health.push((
+                g,
+                HealthRecord {
+                    date: d,
+                    stage: int(t, "DataCollectionStage", i),
+                    survivor: int(t, "DomesticViolenceSurvivor", i),
+                    when_occurred: int(t, "WhenOccurred", i),
+                    currently_fleeing: int(t, "CurrentlyFleeing", i),
+                },
+            ));
+        }
+    }
+
+    let t = ex.table("CurrentLivingSituation");
+    for i in 0..t.len() {
+        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
+            && let Some(d) = date(t, "InformationDate", i)
+        {
+            p.contacts.push((
+                g,
+                Contact {
+                    date: d,
+                    situation: int(t, "CurrentLivingSituation", i),
+                },
+            ));
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ssn_shapes() {
+        assert_eq!(ssn_shape(""), SsnShape::Missing);
+        assert_eq!(ssn_shape("123-45-6789"), SsnShape::Invalid);
+        assert_eq!(ssn_shape("000000000"), SsnShape::Invalid);
+        assert_eq!(ssn_shape("123456789"), SsnShape::Invalid);
+        assert_eq!(ssn_shape("666123456"), SsnShape::Invalid);
+        assert_eq!(ssn_shape("912345678"), SsnShape::Invalid);
+        assert_eq!(ssn_shape("212001234"), SsnShape::Invalid);
+        assert_eq!(ssn_shape("212345678"), SsnShape::Valid);
+    }
+
+    #[test]
+    fn coc_codes() {
+        assert!(valid_coc("XX-500"));
+        assert!(!valid_coc("XX500"));
+        assert!(!valid_coc("X1-500"));
+    }
+}
