@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::block::Scored;
-use super::compare::{Comparer, Comparison};
+use super::compare::{Comparer, Comparison, one_edit};
 use super::normalize::{Record, SsnKind};
 
 /// Why two records are in one cluster.
@@ -99,15 +99,10 @@ impl Sets {
 
 /// SSNs that rule out one person: both full and valid, more than one typo apart.
 fn conflicting_ssn(a: &Record, b: &Record) -> bool {
-    if a.ssn_kind != SsnKind::Full || b.ssn_kind != SsnKind::Full || a.ssn == b.ssn {
-        return false;
-    }
-    let diff: Vec<usize> = (0..9).filter(|&i| a.ssn[i] != b.ssn[i]).collect();
-    !match diff.as_slice() {
-        [_] => true,
-        [i, j] => *j == i + 1 && a.ssn[*i] == b.ssn[*j] && a.ssn[*j] == b.ssn[*i],
-        _ => false,
-    }
+    a.ssn_kind == SsnKind::Full
+        && b.ssn_kind == SsnKind::Full
+        && a.ssn != b.ssn
+        && !one_edit(&a.ssn, &b.ssn)
 }
 
 pub fn cluster(

@@ -7,7 +7,7 @@ use super::normalize::{Record, SsnKind};
 use super::rules::{DOB, FIRST, LAST, LEVELS, MISSING, RACE, Rules, SEX, SSN, VETERAN};
 
 /// Level numbers, as in [`LEVELS`].
-mod lv {
+pub(super) mod lv {
     pub const EXACT: u8 = 0;
     pub const SSN_TYPO: u8 = 1;
     pub const SSN_PARTIAL: u8 = 2;
@@ -194,7 +194,7 @@ fn ssn_level(a: &Record, b: &Record) -> u8 {
 }
 
 /// One digit changed, or two adjacent digits swapped.
-fn one_edit(a: &[u8; 9], b: &[u8; 9]) -> bool {
+pub(super) fn one_edit(a: &[u8; 9], b: &[u8; 9]) -> bool {
     let diff: Vec<usize> = (0..9).filter(|&i| a[i] != b[i]).collect();
     match diff.as_slice() {
         [_] => true,

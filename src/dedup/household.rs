@@ -11,15 +11,9 @@ use rayon::prelude::*;
 use crate::ingest::Dataset;
 
 use super::block::Scored;
-use super::compare::Comparer;
+use super::compare::{Comparer, lv};
 use super::normalize::Record;
 use super::rules::{DOB, FIRST, MISSING, SSN};
-
-/// Level numbers that contradict a household link (see `compare::lv`).
-const SSN_DISAGREE: u8 = 3;
-const DOB_DISAGREE: u8 = 5;
-const DOB_PARTIAL: u8 = 3;
-const FIRST_DISAGREE: u8 = 5;
 
 /// Households as lists of record indices (each at most once), from Enrollment.HouseholdID.
 pub fn households(dataset: &Dataset, records: &[Record]) -> Vec<Vec<u32>> {
@@ -104,10 +98,10 @@ pub fn bonus_pairs(
                     let mut c = comparer.compare(lo as usize, hi as usize, ra, rb);
                     let l = c.levels;
                     let contradicts = c.twin
-                        || l[SSN] == SSN_DISAGREE
-                        || matches!(l[DOB], DOB_DISAGREE | DOB_PARTIAL)
-                        || l[FIRST] == FIRST_DISAGREE
-                        || (l[FIRST] == MISSING && l[DOB] != 0);
+                        || l[SSN] == lv::SSN_DISAGREE
+                        || matches!(l[DOB], lv::DOB_DISAGREE | lv::DOB_PARTIAL)
+                        || l[FIRST] == lv::FIRST_DISAGREE
+                        || (l[FIRST] == MISSING && l[DOB] != lv::EXACT);
                     if contradicts {
                         continue;
                     }
