@@ -223,9 +223,8 @@ pub fn candidates(
     for i in 0..records.len() {
         starts[i + 1] += starts[i];
     }
-    let keys_of =
-        |r: u32| -> &[(u32, u64)] { &eligible[starts[r as usize]..starts[r as usize + 1]] };
-    let key_list = |r: u32| keys_of(r).iter().map(|x| x.1);
+    let eligible: Vec<u64> = eligible.into_iter().map(|(_, k)| k).collect();
+    let keys_of = |r: u32| -> &[u64] { &eligible[starts[r as usize]..starts[r as usize + 1]] };
 
     let acc = blocks
         .par_iter()
@@ -237,22 +236,17 @@ pub fn candidates(
             |mut acc, b| {
                 let members = &kv[b.clone()];
                 let bkey = members[0].0;
-                let mut ka: Vec<u64> = Vec::new();
-                let mut kb: Vec<u64> = Vec::new();
                 for x in 0..members.len() {
                     let ia = members[x].1;
                     let ra = &records[ia as usize];
-                    ka.clear();
-                    ka.extend(key_list(ia));
+                    let ka = keys_of(ia);
                     for y in x + 1..members.len() {
                         let ib = members[y].1;
                         let rb = &records[ib as usize];
                         if ra.group == rb.group {
                             continue;
                         }
-                        kb.clear();
-                        kb.extend(key_list(ib));
-                        if first_common(&ka, &kb) != Some(bkey) {
+                        if first_common(ka, keys_of(ib)) != Some(bkey) {
                             continue;
                         }
                         let (lo, hi) = (ia.min(ib), ia.max(ib));
