@@ -806,24 +806,8 @@ fn export_part<'a>(
     part
 }
 
-/// The cash income amounts of 4.02, earned first.
-const CASH_AMOUNTS: [&str; 15] = [
-    "EarnedAmount",
-    "UnemploymentAmount",
-    "SSIAmount",
-    "SSDIAmount",
-    "VADisabilityServiceAmount",
-    "VADisabilityNonServiceAmount",
-    "PrivateDisabilityAmount",
-    "WorkersCompAmount",
-    "TANFAmount",
-    "GAAmount",
-    "SocSecRetirementAmount",
-    "PensionAmount",
-    "ChildSupportAmount",
-    "AlimonyAmount",
-    "OtherIncomeAmount",
-];
+// The cash income amounts of 4.02, earned first.
+use crate::hmis::CASH_INCOME_AMOUNTS as CASH_AMOUNTS;
 
 /// A disability record that establishes a disabling condition (chronic.md step A).
 fn disables(kind: i32, response: i32, indefinite: i32) -> bool {

@@ -33,23 +33,7 @@ pub const INCOME_SOURCES: [&str; 15] = [
     "OtherIncomeSource",
 ];
 /// Amount columns matching [`INCOME_SOURCES`].
-pub const INCOME_AMOUNTS: [&str; 15] = [
-    "EarnedAmount",
-    "UnemploymentAmount",
-    "SSIAmount",
-    "SSDIAmount",
-    "VADisabilityServiceAmount",
-    "VADisabilityNonServiceAmount",
-    "PrivateDisabilityAmount",
-    "WorkersCompAmount",
-    "TANFAmount",
-    "GAAmount",
-    "SocSecRetirementAmount",
-    "PensionAmount",
-    "ChildSupportAmount",
-    "AlimonyAmount",
-    "OtherIncomeAmount",
-];
+pub use crate::hmis::CASH_INCOME_AMOUNTS as INCOME_AMOUNTS;
 /// Non-cash benefits of 4.03 (bit i of [`IncomeRecord::benefits`]).
 pub const BENEFITS: [&str; 6] = [
     "SNAP",

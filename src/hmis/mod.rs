@@ -21,3 +21,22 @@ pub const RACE_COLUMNS: [&str; 7] = [
     "NativeHIPacific",
     "White",
 ];
+
+/// The cash income amount columns of IncomeBenefits.csv (element 4.02), earned first.
+pub const CASH_INCOME_AMOUNTS: [&str; 15] = [
+    "EarnedAmount",
+    "UnemploymentAmount",
+    "SSIAmount",
+    "SSDIAmount",
+    "VADisabilityServiceAmount",
+    "VADisabilityNonServiceAmount",
+    "PrivateDisabilityAmount",
+    "WorkersCompAmount",
+    "TANFAmount",
+    "GAAmount",
+    "SocSecRetirementAmount",
+    "PensionAmount",
+    "ChildSupportAmount",
+    "AlimonyAmount",
+    "OtherIncomeAmount",
+];
