@@ -151,9 +151,10 @@ pub struct ReportOptions {
     /// How persons are counted: `unduplicated` (default) counts each person once across
     /// agencies (the dedup's UnduplicatedIDs); `personal-id` is HUD's literal universe, one
     /// person per PersonalID within a source system, as HUD's test kits and a Sage
-    /// submission from one HMIS assume.
-    #[arg(long, value_enum, default_value_t = Identity::Unduplicated)]
-    pub identity: Identity,
+    /// submission from one HMIS assume. Default: unduplicated (for `run`, the config's
+    /// `identity` key when given).
+    #[arg(long, value_enum)]
+    pub identity: Option<Identity>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -172,9 +173,10 @@ options on the command line win. See hmis.example.toml for every key.
 Exit codes: 0 ok (warnings allowed), 1 runtime failure, 2 usage error (including a bad config,
 rules or overrides file, or a locked output folder), 3 input rejected (an unusable export).";
 /// How persons are identified across client records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Identity {
     /// One person per UnduplicatedID (record linkage across and within agencies).
+    #[default]
     Unduplicated,
     /// One person per PersonalID within a source system (Export.SourceID).
     PersonalId,
@@ -221,6 +223,12 @@ pub struct RunArgs {
     /// Do not write the files that hold personal data (review.csv).
     #[arg(long)]
     pub no_pii_files: bool,
+    /// Also write one folder per organization, DIR/organizations/<ExportID>-<OrganizationID>/,
+    /// holding only reports on that organization's own projects and clients (overview, PIT,
+    /// effectiveness, service use, APR), to send each agency its own data. System-level
+    /// counts stay in DIR.
+    #[arg(long)]
+    pub by_organization: bool,
     /// Log lines as JSON objects (one per line) for log collectors.
     #[arg(long, value_name = "FORMAT", value_parser = ["text", "json"])]
     pub log_format: Option<String>,

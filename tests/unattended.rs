@@ -87,11 +87,36 @@ fn config_file_with_overrides_and_period_folder() {
     assert!(only.join("pit/all_households.csv").exists());
     assert!(!only.join("overview").exists() && !only.join("pit.xlsx").exists());
     assert!(!only.join("index.html").exists() && only.join("summary.json").exists());
-    // A key this version does not act on is refused, not ignored.
-    fs::write(&cfg, "inputs = [\"drop\"]\nby_organization = true\n").unwrap();
+    // Per-organization folders and the identity from the config; the command line's
+    // --identity wins over the file's.
+    fs::write(
+        &cfg,
+        format!("inputs = [\"drop\"]\nout = \"orgs\"\nperiod = \"{PERIOD}\"\nreports = [\"overview\"]\nby_organization = true\nidentity = \"personal-id\"\n"),
+    )
+    .unwrap();
+    let o = run_in(tmp.path(), &["run", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let orgs = tmp.path().join("orgs");
+    assert!(orgs.join("organizations/index.csv").is_file());
+    let by_pid = fs::read_to_string(orgs.join("summary.json")).unwrap();
+    assert!(by_pid.contains("PersonalID"), "{by_pid}");
+    let o = run_in(
+        tmp.path(),
+        &[
+            "run",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--identity",
+            "unduplicated",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let undup = fs::read_to_string(orgs.join("summary.json")).unwrap();
+    assert!(undup.contains("record linkage"), "{undup}");
+    fs::write(&cfg, "inputs = [\"drop\"]\nidentity = \"ssn\"\n").unwrap();
     let o = run_in(tmp.path(), &["run", "--config", cfg.to_str().unwrap()]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains("by_organization"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("identity"), "{}", stderr(&o));
 
     // An unknown key is a usage error naming it.
     fs::write(&cfg, "inputs = [\"drop\"]\nsupress_below = 11\n").unwrap();

@@ -1,6 +1,7 @@
 //! One file per command; each returns the process exit code.
 
 pub mod dedup;
+pub mod organizations;
 pub mod pipeline;
 pub mod report;
 pub mod run;

@@ -22,7 +22,10 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     let params = pipeline::params(opts, &ingest.dataset, chrono::Local::now().date_naive())?;
     let log = crate::log::Log::new(crate::log::Format::Text, opts.quiet);
     pipeline::warn_params(&params, &ingest.dataset, &log);
-    let mut identity = pipeline::identify_as(&ingest.dataset, opts.identity);
+    let mut identity = pipeline::identify_as(
+        &ingest.dataset,
+        opts.identity.unwrap_or(crate::cli::Identity::Unduplicated),
+    );
     identity.keep_crosswalk_only();
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params);

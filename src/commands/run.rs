@@ -52,6 +52,8 @@ pub struct Settings {
     pub previous: Option<PathBuf>,
     pub suppress_below: Option<u32>,
     pub no_pii_files: bool,
+    /// One folder of reports per organization as well.
+    pub by_organization: bool,
     pub log_format: Format,
     pub config: Option<PathBuf>,
     /// Reports to run (default: all).
@@ -154,17 +156,12 @@ impl Settings {
                 html: f.iter().any(|x| x == "html"),
             },
         };
-        // Keys this version reads but does not act on yet: say so rather than ignore them.
-        for (key, set) in [
-            ("identity", config.identity.is_some()),
-            ("by_organization", config.by_organization == Some(true)),
-        ] {
-            if set {
-                return Err(usage(format!(
-                    "{}: `{key}` is not supported by this version of hmis run",
-                    config.path.display()
-                )));
-            }
+        if options.identity.is_none() {
+            options.identity = match config.identity.as_deref() {
+                Some("personal-id") => Some(crate::cli::Identity::PersonalId),
+                Some(_) => Some(crate::cli::Identity::Unduplicated),
+                None => None,
+            };
         }
         Ok(Settings {
             reports,
@@ -178,6 +175,7 @@ impl Settings {
             previous: args.previous.clone().or(config.previous.clone()),
             suppress_below,
             no_pii_files: args.no_pii_files || config.no_pii_files.unwrap_or(false),
+            by_organization: args.by_organization || config.by_organization.unwrap_or(false),
             log_format,
             config: config_path,
         })
@@ -304,7 +302,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     pipeline::warn_params(&params, &ingest.dataset, &log);
 
     log.phase("finding each person's records (dedup)");
-    let mut identity = match settings.options.identity {
+    let mut identity = match settings.options.identity.unwrap_or_default() {
         crate::cli::Identity::PersonalId => pipeline::identify_by_personal_id(&ingest.dataset),
         crate::cli::Identity::Unduplicated => {
             pipeline::identify_with(&ingest.dataset, &rules, &dedup_options)
@@ -353,6 +351,23 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     ];
     other.extend(dedup_files);
     other.extend(zips);
+    let mut hidden = hidden;
+    if settings.by_organization {
+        log.phase("writing the organizations' folders");
+        let w = super::organizations::write(
+            &out,
+            &ingest,
+            &facts,
+            &params,
+            &run,
+            &settings.reports,
+            settings.suppress_below,
+            settings.formats,
+        )?;
+        hidden += w.hidden;
+        other.extend(w.files);
+        phases.mark("organizations");
+    }
     log.phase("writing files");
     pipeline::write_outputs_as(&out, &reports, &run, &other, settings.formats)?;
     staging.commit().map_err(rundir_error)?;

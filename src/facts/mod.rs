@@ -15,6 +15,7 @@ pub mod detail;
 pub mod frame;
 pub mod household;
 pub mod person;
+pub mod scope;
 #[cfg(test)]
 mod tests;
 

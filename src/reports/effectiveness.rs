@@ -314,6 +314,20 @@ fn type_label(t: Option<ProjectType>) -> String {
 
 /// The scorecard report.
 pub fn report(facts: &Facts, params: &Params) -> Report {
+    report_scoped(facts, params, None)
+}
+
+/// The scorecard of a subset of the projects (`scope[project]`, e.g. one organization's):
+/// rows, subtotals, ranks and medians over those projects only, the total named
+/// "Organization total"; the figures still come from the whole system's facts, so a
+/// return to homelessness at another agency still counts as a return.
+pub fn report_scoped(facts: &Facts, params: &Params, scope: Option<&[bool]>) -> Report {
+    let in_scope = |p: u32| scope.is_none_or(|s| s.get(p as usize).copied().unwrap_or(false));
+    let (total_label, whole) = if scope.is_some() {
+        ("Organization total", "organization")
+    } else {
+        ("System total", "system")
+    };
     let start = days_from_date(params.start);
     let end = days_from_date(params.end);
     let c = Ctx {
@@ -329,6 +343,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     }
     // Projects on the scorecard: served someone in the period, or had beds in force.
     let shown: Vec<u32> = (0..facts.projects.len() as u32)
+        .filter(|&p| in_scope(p))
         .filter(|&p| {
             by_project[p as usize]
                 .iter()
@@ -382,7 +397,9 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     groups.extend(orgs.values().cloned());
     // The totals cover every project, also those without service in the period (their
     // exits two years before still belong to the returns cohort).
-    let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
+    let all: Vec<u32> = (0..facts.projects.len() as u32)
+        .filter(|&p| in_scope(p))
+        .collect();
     let spm_projects: Vec<u32> = all
         .iter()
         .copied()
@@ -429,7 +446,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     ));
     by_type
         .rows
-        .push(Row::total("System total", sys_fig.values.clone()));
+        .push(Row::total(total_label, sys_fig.values.clone()));
     by_type.notes.push("Persons are counted once per row by UnduplicatedID: a subtotal is not the sum of its projects. Leavers: persons who exited in the period and were not enrolled at its end (their latest exit). Returns: each person's earliest exit to a permanent destination from the row's projects two years before the period, followed at every agency (SPM Measure 2 rules).".into());
 
     // Table 2: by organization.
@@ -452,7 +469,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     }
     by_org
         .rows
-        .push(Row::total("System total", sys_fig.values.clone()));
+        .push(Row::total(total_label, sys_fig.values.clone()));
 
     // Table 3: ranks within type; Table 4: against the type's median.
     let mut rank_cols: Vec<String> = vec!["Project type".to_string()];
@@ -618,12 +635,14 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
         },
         Headline {
             key: "effectiveness.exits_permanent".into(),
-            label: "Leavers to permanent housing (system)".into(),
+            label: format!("Leavers to permanent housing ({whole})"),
             value: sys[C_PERM_PCT].clone(),
         },
         Headline {
             key: "effectiveness.returns_24_months".into(),
-            label: "Returned to homelessness within 24 months of a permanent exit (system)".into(),
+            label: format!(
+                "Returned to homelessness within 24 months of a permanent exit ({whole})"
+            ),
             value: sys[C_RET24].clone(),
         },
     ];
