@@ -1,6 +1,7 @@
 //! The flow `run` and `report` share: load -> identify persons -> facts -> reports ->
 //! files, with the time each phase took.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -160,8 +161,16 @@ pub fn write_dedup_files_with(
 pub struct Phases {
     started: Option<Instant>,
     last: Option<(Instant, Option<f64>)>,
-    /// (phase, wall seconds, CPU seconds)
-    pub done: Vec<(&'static str, f64, Option<f64>)>,
+    /// (phase, wall seconds, CPU seconds, peak resident memory in bytes so far)
+    pub done: Vec<(&'static str, f64, Option<f64>, Option<u64>)>,
+}
+
+/// The process's peak resident memory so far (VmHWM in /proc/self/status, Linux).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// CPU time (user + system) of this process so far, from /proc/self/stat (Linux).
@@ -193,7 +202,8 @@ impl Phases {
                 (Some(a), Some(b)) => Some(a - b),
                 _ => None,
             };
-            self.done.push((name, (now - l).as_secs_f64(), c));
+            self.done
+                .push((name, (now - l).as_secs_f64(), c, peak_rss()));
         }
         self.last = Some((now, cpu));
     }
@@ -202,9 +212,19 @@ impl Phases {
         let parts: Vec<String> = self
             .done
             .iter()
-            .map(|(n, s, c)| match c {
-                Some(c) => format!("{n} {s:.2}s (cpu {c:.2}s)"),
-                None => format!("{n} {s:.2}s"),
+            .map(|(n, s, c, m)| {
+                let mut extra: Vec<String> = Vec::new();
+                if let Some(c) = c {
+                    extra.push(format!("cpu {c:.2}s"));
+                }
+                if let Some(m) = m {
+                    extra.push(format!("peak {:.2} GB", *m as f64 / 1e9));
+                }
+                if extra.is_empty() {
+                    format!("{n} {s:.2}s")
+                } else {
+                    format!("{n} {s:.2}s ({})", extra.join(", "))
+                }
             })
             .collect();
         format!("{} = {total:.2}s", parts.join(", "))
@@ -501,13 +521,31 @@ pub fn apr_report(
     name: String,
     scope: String,
 ) -> Report {
+    apr_report_indexed(
+        facts, details, params, kind, spec, projects, name, scope, None,
+    )
+}
+
+/// As [`apr_report`], reading the selected projects' enrollments from `index`.
+#[allow(clippy::too_many_arguments)]
+fn apr_report_indexed(
+    facts: &Facts,
+    details: &facts::detail::Details,
+    params: &Params,
+    kind: reports::apr::Kind,
+    spec: Option<crate::cli::SpecArg>,
+    projects: Vec<u32>,
+    name: String,
+    scope: String,
+    index: Option<&reports::apr::ProjectIndex>,
+) -> Report {
     use reports::apr::{AprParams, Spec};
     let spec = match spec {
         Some(crate::cli::SpecArg::Fy2024) => Spec::Fy2024,
         Some(crate::cli::SpecArg::Fy2026) => Spec::Fy2026,
         None => Spec::for_end(params.end),
     };
-    reports::apr::report(
+    reports::apr::report_indexed(
         facts,
         details,
         &AprParams {
@@ -519,6 +557,7 @@ pub fn apr_report(
             name,
             scope,
         },
+        index,
     )
 }
 
@@ -541,13 +580,20 @@ pub fn apr_all_and_each(
         " - all projects".into(),
     )];
     let mut seen = std::collections::HashSet::new();
+    let mut each = Vec::with_capacity(facts.projects.len());
     for (i, p) in facts.projects.iter().enumerate() {
         let mut stem = format!("apr-project-{}", safe(&p.id));
         if !seen.insert(stem.clone()) {
             stem = format!("{stem}-{i}");
             seen.insert(stem.clone());
         }
-        out.push(apr_report(
+        each.push((i, stem, format!(" - {} ({})", p.name, p.id)));
+    }
+    // One project's APR reads only that project's enrollments; the projects run in
+    // parallel and are collected in project order.
+    let index = reports::apr::ProjectIndex::new(facts);
+    out.par_extend(each.into_par_iter().map(|(i, stem, title)| {
+        apr_report_indexed(
             facts,
             details,
             params,
@@ -555,9 +601,10 @@ pub fn apr_all_and_each(
             None,
             vec![i as u32],
             stem,
-            format!(" - {} ({})", p.name, p.id),
-        ));
-    }
+            title,
+            Some(&index),
+        )
+    }));
     out
 }
 

@@ -8,7 +8,9 @@ use super::{CommandError, Exit};
 pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     let opts = &args.options;
     let mut phases = Phases::start();
-    let ingest = pipeline::load(&args.exports)?;
+    let mut ingest = pipeline::load(&args.exports)?;
+    // Validation is done: the columns only it needed go before matching and the facts.
+    ingest.dataset.keep_for_reports();
     phases.mark("ingest");
     for (origin, reason) in &ingest.unusable {
         eprintln!("hmis: export rejected: {origin}: {reason}");

@@ -244,7 +244,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
 
     let mut phases = Phases::start();
     log.phase("reading and validating exports");
-    let ingest = pipeline::load(&settings.exports)?;
+    let mut ingest = pipeline::load(&settings.exports)?;
     phases.mark("ingest");
     let params = pipeline::params(&opts, &ingest.dataset, today)?;
     let label = period_label(settings.period, params.start, params.end, today);
@@ -300,6 +300,8 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
         ));
     }
     pipeline::warn_params(&params, &ingest.dataset, &log);
+    // Validation is done: the columns only it needed go before matching and the facts.
+    ingest.dataset.keep_for_reports();
 
     log.phase("finding each person's records (dedup)");
     let mut identity = match settings.options.identity.unwrap_or_default() {

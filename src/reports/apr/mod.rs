@@ -188,7 +188,12 @@ pub mod pt {
 }
 
 impl<'a> Universe<'a> {
-    pub fn build(facts: &'a Facts, details: &'a Details, p: &AprParams) -> Universe<'a> {
+    pub fn build(
+        facts: &'a Facts,
+        details: &'a Details,
+        p: &AprParams,
+        index: Option<&ProjectIndex>,
+    ) -> Universe<'a> {
         let (start, end) = (day(p.start), day(p.end));
         let mut selected = vec![false; facts.projects.len()];
         for &pr in &p.projects {
@@ -205,7 +210,12 @@ impl<'a> Universe<'a> {
         // export, EnrollmentID), so the last active one of a person wins.
         let mut chosen: Vec<usize> = Vec::new();
         let mut last_person = u32::MAX;
-        for (i, e) in facts.enrollments.iter().enumerate() {
+        let candidates: Box<dyn Iterator<Item = usize>> = match index {
+            Some(ix) => Box::new(ix.of(&p.projects).into_iter()),
+            None => Box::new(0..facts.enrollments.len()),
+        };
+        for i in candidates {
+            let e = &facts.enrollments[i];
             if !selected[e.project as usize] {
                 continue;
             }
@@ -488,9 +498,47 @@ pub fn grey(t: &mut Table, row: usize, col: usize) {
     }
 }
 
+/// The enrollments of each project (indexes into `Facts::enrollments`, ascending), so that
+/// the APRs of many single projects each read their own enrollments instead of all of them.
+pub struct ProjectIndex(Vec<Vec<u32>>);
+
+impl ProjectIndex {
+    pub fn new(facts: &Facts) -> ProjectIndex {
+        let mut v: Vec<Vec<u32>> = vec![Vec::new(); facts.projects.len()];
+        for (i, e) in facts.enrollments.iter().enumerate() {
+            if let Some(l) = v.get_mut(e.project as usize) {
+                l.push(i as u32);
+            }
+        }
+        ProjectIndex(v)
+    }
+
+    /// The enrollments of the given projects, ascending (so still in person order).
+    fn of(&self, projects: &[u32]) -> Vec<usize> {
+        let mut out: Vec<usize> = projects
+            .iter()
+            .filter_map(|&p| self.0.get(p as usize))
+            .flat_map(|l| l.iter().map(|&i| i as usize))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// Builds the APR (or CAPER) for the selected projects.
 pub fn report(facts: &Facts, details: &Details, p: &AprParams) -> Report {
-    let u = Universe::build(facts, details, p);
+    report_indexed(facts, details, p, None)
+}
+
+/// As [`report`], reading only the selected projects' enrollments from `index` when given.
+pub fn report_indexed(
+    facts: &Facts,
+    details: &Details,
+    p: &AprParams,
+    index: Option<&ProjectIndex>,
+) -> Report {
+    let u = Universe::build(facts, details, p, index);
     let fy24 = p.spec == Spec::Fy2024;
     let mut tables = Vec::new();
     tables.push(q04_q09::q4a(&u, p));
