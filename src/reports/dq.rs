@@ -9,7 +9,7 @@
 //! selected project together (what `hmis report apr` with the same options shows).
 //!
 //! Error rate: the share of required data-element cells that are wrong. For every data
-//! element of Q6a (5 elements), Q6b (6) and Q6c (4), HUD's table gives a Total (clients with
+//! element of Q6a (5 elements), Q6b (5) and Q6c (4), HUD's table gives a Total (clients with
 //! the element DK/prefers not to answer, missing, or with a data issue) and a denominator
 //! (the clients the element is required for: everyone for the PII elements, adults for
 //! veteran status, heads of household for Enrollment CoC, leavers for destination, ...).
@@ -315,7 +315,7 @@ pub fn report(facts: &Facts, details: &Details, p: &DqParams) -> Report {
         ),
         (
             "Error rate".into(),
-            "for the data elements of Q6a (5), Q6b (6) and Q6c (4): clients with the element DK/prefers not to answer, missing, or with a data issue (each table's Total column), summed, divided by the sum of the clients the element is required for (HUD's denominators: everyone, adults, heads of household, leavers, ...; each at least its Total)".into(),
+            "for the 14 data elements of Q6a (5), Q6b (5) and Q6c (4): clients with the element DK/prefers not to answer, missing, or with a data issue (each table's Total column), summed, divided by the sum of the clients the element is required for (HUD's denominators: everyone, adults, heads of household, leavers, ...; each at least its Total)".into(),
         ),
         (
             "Ranking".into(),
@@ -543,4 +543,51 @@ fn duplicates(p: &DqParams) -> Table {
         "Accepted links of hmis dedup (links.csv) whose two records are both in the export: one agency holding two records of one person. The records at either end of such a link are counted once each.".into(),
     );
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(label: &str, persons: u64, errors: u64, required: u64) -> Group {
+        Group {
+            label: label.into(),
+            export: "E".into(),
+            organization: String::new(),
+            persons,
+            tables: Vec::new(),
+            rates: vec![ElementRate {
+                table: "Q6a",
+                element: "x".into(),
+                errors,
+                denominator: required,
+            }],
+        }
+    }
+
+    #[test]
+    fn equal_rates_share_a_rank_and_the_rate_is_errors_over_required() {
+        // 1/10 and 2/20 are equal exactly (no floating point in the comparison).
+        let mut g = vec![
+            group("c", 5, 3, 10),
+            group("b", 20, 2, 20),
+            group("a", 10, 1, 10),
+            group("d", 1, 0, 0),
+        ];
+        g.sort_by(|a, b| {
+            rate_cmp(a, b)
+                .then(b.persons.cmp(&a.persons))
+                .then_with(|| a.label.cmp(&b.label))
+        });
+        let all = group("All organizations", 36, 6, 40);
+        let t = ranking(&g, &all, By::Organization);
+        let labels: Vec<&str> = t.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["d", "b", "a", "c", "All organizations"]);
+        let ranks: Vec<String> = t.rows.iter().map(|r| r.cells[0].text()).collect();
+        assert_eq!(ranks, ["1", "2", "2", "4", ""]);
+        assert_eq!(t.cell("c", "Error rate"), Some(&Cell::Percent(0.3)));
+        assert_eq!(t.cell("d", "Error rate"), Some(&Cell::Percent(0.0)));
+        // A denominator smaller than its errors counts as the errors (rate at most 100%).
+        assert_eq!(group("x", 1, 3, 2).required(), 3);
+    }
 }
