@@ -51,8 +51,7 @@ fn grid(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 fn n(s: &str) -> u64 {
-    s.parse()
-        .unwrap_or_else(|_| panic!("{s:?} is not a count"))
+    s.parse().unwrap_or_else(|_| panic!("{s:?} is not a count"))
 }
 
 /// The rows of a long DQ table (`dq/q6x.csv`) for one organization (label in column A),
@@ -117,10 +116,17 @@ fn all_organizations_equal_the_apr_and_each_organization_its_own_apr() {
         }
         let own = report("apr", &[sample()], &extra);
         let (_, arows) = grid(&own.path().join("apr/Q6a.csv"));
-        assert_eq!(part(&q6a, label), arows, "{label}: Q6a differs from its APR");
+        assert_eq!(
+            part(&q6a, label),
+            arows,
+            "{label}: Q6a differs from its APR"
+        );
         // Persons served: the APR's Q5a total.
         let q5 = read_csv(&own.path().join("apr/Q5a.csv"));
-        assert_eq!(orgs[i]["Persons served"], q5[0]["Count of Clients"], "{label}");
+        assert_eq!(
+            orgs[i]["Persons served"], q5[0]["Count of Clients"],
+            "{label}"
+        );
     }
 
     // The organizations' Q6a counts add up to at least the all-projects count: each
@@ -135,7 +141,12 @@ fn all_organizations_equal_the_apr_and_each_organization_its_own_apr() {
                 .iter()
                 .map(|o| n(&part(&q6a, &o["Organization"])[k][c]))
                 .sum();
-            assert!(sum >= n(&row[c]), "Q6a {} column {c}: {sum} < {}", row[0], row[c]);
+            assert!(
+                sum >= n(&row[c]),
+                "Q6a {} column {c}: {sum} < {}",
+                row[0],
+                row[c]
+            );
         }
     }
     let persons: u64 = orgs.iter().map(|o| n(&o["Persons served"])).sum();
@@ -197,7 +208,12 @@ fn check_ranking(dir: &Path, corner: &str, all_label: &str) {
             let (pe, pd) = frac(p);
             // a/b vs c/d exactly.
             let (lhs, rhs) = (pe as u128 * d.max(1) as u128, e as u128 * pd.max(1) as u128);
-            assert!(lhs <= rhs, "{} ranked above {} with a higher rate", p[corner], label);
+            assert!(
+                lhs <= rhs,
+                "{} ranked above {} with a higher rate",
+                p[corner],
+                label
+            );
             let (pr, rk) = (n(&p["Rank"]), n(&r["Rank"]));
             if lhs == rhs {
                 assert_eq!(pr, rk, "equal rates share a rank: {label}");
@@ -219,12 +235,21 @@ fn ranking_follows_the_error_rate_by_organization_and_by_project() {
     // The same projects together: the same All figures either way.
     let a = read_csv(&org.path().join("dq/ranking.csv"));
     let b = read_csv(&proj.path().join("dq/ranking.csv"));
-    for k in ["Persons served", "Error cells", "Required cells", "Error rate"] {
+    for k in [
+        "Persons served",
+        "Error cells",
+        "Required cells",
+        "Error rate",
+    ] {
         assert_eq!(a.last().unwrap()[k], b.last().unwrap()[k], "{k}");
     }
     // Every project is in an organization; a project row names its organization.
     assert!(b.len() > a.len());
-    assert!(b[..b.len() - 1].iter().all(|r| !r["Organization"].is_empty()));
+    assert!(
+        b[..b.len() - 1]
+            .iter()
+            .all(|r| !r["Organization"].is_empty())
+    );
     // --project narrows the report like the APR's.
     let one = &b[0]["Project"];
     let id = one
@@ -240,7 +265,8 @@ fn ranking_follows_the_error_rate_by_organization_and_by_project() {
     let f = std::fs::File::open(org.path().join("dq.xlsx")).unwrap();
     let z = zip::ZipArchive::new(f).unwrap();
     assert!(
-        z.file_names().any(|n| n.is_ok_and(|n| n.starts_with("xl/charts/chart"))),
+        z.file_names()
+            .any(|n| n.is_ok_and(|n| n.starts_with("xl/charts/chart"))),
         "dq.xlsx: native chart"
     );
 }
@@ -280,7 +306,10 @@ fn validation_counts_equal_validation_csv() {
                 r["Rule"].clone(),
                 r["Severity"].clone(),
             );
-            assert!(got.insert(k, n(&r["Findings"])).is_none(), "{f}: {r:?} twice");
+            assert!(
+                got.insert(k, n(&r["Findings"])).is_none(),
+                "{f}: {r:?} twice"
+            );
         }
         assert_eq!(got, want, "{f}");
         for s in ["error", "warning"] {
@@ -422,8 +451,7 @@ fn run_writes_it_suppressed_and_a_config_can_choose_it() {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let s: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(only.join("summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(only.join("summary.json")).unwrap()).unwrap();
     let names: Vec<&String> = s["reports"].as_object().unwrap().keys().collect();
     assert_eq!(names, ["dq"]);
     assert!(!only.join("apr.xlsx").exists());
