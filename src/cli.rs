@@ -258,6 +258,17 @@ pub enum ReportName {
     Apr,
     /// HUD ESG CAPER: caper.xlsx, caper/Q*.csv and caper-sage.zip.
     Caper,
+    /// Data quality: APR Q6a-Q6f per organization (or project, --by project) ranked by
+    /// error rate, validation findings by export and rule, suspected duplicate client
+    /// records within each agency; dq.xlsx and dq/*.csv.
+    Dq,
+}
+
+/// Rows of the data quality report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DqBy {
+    Organization,
+    Project,
 }
 
 #[derive(Debug, Args)]
@@ -271,17 +282,20 @@ pub struct ReportArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
-    /// APR/CAPER: a project to report on (ProjectID; repeatable). With neither --project
+    /// APR/CAPER/DQ: a project to report on (ProjectID; repeatable). With neither --project
     /// nor --project-type, every project is reported together.
     #[arg(long = "project", value_name = "ID")]
     pub projects: Vec<String>,
-    /// APR/CAPER: every project of this HUD project type (repeatable).
+    /// APR/CAPER/DQ: every project of this HUD project type (repeatable).
     #[arg(long = "project-type", value_name = "N")]
     pub project_types: Vec<i32>,
-    /// APR/CAPER table set. Default: fy2026 when the report ends on or after 2025-10-01,
+    /// APR/CAPER/DQ table set. Default: fy2026 when the report ends on or after 2025-10-01,
     /// else fy2024.
     #[arg(long, value_enum)]
     pub spec: Option<SpecArg>,
+    /// DQ: one row per organization (default) or per project.
+    #[arg(long, value_enum, default_value_t = DqBy::Organization)]
+    pub by: DqBy,
     #[command(flatten)]
     pub options: ReportOptions,
 }

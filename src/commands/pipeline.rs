@@ -339,10 +339,10 @@ pub fn run_reports(
             ReportName::Spm => reports::spm::report(facts, params),
             ReportName::Effectiveness => reports::effectiveness::report(facts, params),
             ReportName::ServiceUse => reports::service_use::report(facts, params),
-            ReportName::Apr | ReportName::Caper => {
+            ReportName::Apr | ReportName::Caper | ReportName::Dq => {
                 return Err(CommandError::new(
                     Exit::Failure,
-                    "APR and CAPER run through pipeline::apr_reports (program error)",
+                    "APR, CAPER and DQ run through pipeline::apr_report and dq_report (program error)",
                 ));
             }
         });
@@ -606,6 +606,141 @@ pub fn apr_all_and_each(
         )
     }));
     out
+}
+
+/// Suspected duplicate client records within each export: the matcher's accepted links
+/// whose two records are in the same export (None when the matcher did not run).
+pub fn within_agency_duplicates(
+    dataset: &Dataset,
+    identity: &Identity,
+) -> Option<Vec<reports::dq::AgencyDuplicates>> {
+    let Persons::Matched(d) = &identity.persons else {
+        return None;
+    };
+    Some(duplicates_of(dataset, d))
+}
+
+fn duplicates_of(dataset: &Dataset, d: &Dedup) -> Vec<reports::dq::AgencyDuplicates> {
+    let mut out: Vec<reports::dq::AgencyDuplicates> = dataset
+        .exports
+        .iter()
+        .map(|e| reports::dq::AgencyDuplicates {
+            export_id: e.export_id.clone(),
+            ..Default::default()
+        })
+        .collect();
+    for r in &d.records {
+        if let Some(x) = out.get_mut(r.export as usize) {
+            x.records += 1;
+        }
+    }
+    let mut linked = std::collections::BTreeSet::new();
+    for l in &d.clustering.links {
+        let (ea, eb) = (
+            d.records[l.a as usize].export,
+            d.records[l.b as usize].export,
+        );
+        if ea != eb {
+            continue;
+        }
+        if let Some(x) = out.get_mut(ea as usize) {
+            x.links += 1;
+        }
+        linked.insert(l.a);
+        linked.insert(l.b);
+    }
+    for r in linked {
+        if let Some(x) = out.get_mut(d.records[r as usize].export as usize) {
+            x.linked_records += 1;
+        }
+    }
+    out
+}
+
+/// Validation findings counted per export, rule and severity.
+pub fn finding_counts(ingest: &Ingest) -> Vec<reports::dq::FindingCount> {
+    let mut m: std::collections::BTreeMap<(&str, &str, String), u64> = Default::default();
+    for f in &ingest.findings {
+        *m.entry((f.export_id.as_str(), f.rule, f.severity.to_string()))
+            .or_default() += 1;
+    }
+    m.into_iter()
+        .map(|((e, r, s), count)| reports::dq::FindingCount {
+            export_id: e.to_string(),
+            rule: r.to_string(),
+            severity: s,
+            count,
+        })
+        .collect()
+}
+
+/// The data quality report over the selected projects. `duplicates`: the within-agency
+/// figures of the run's matcher; None runs the matcher with the built-in rules for them
+/// (when persons were identified by PersonalID).
+#[allow(clippy::too_many_arguments)]
+pub fn dq_report(
+    ingest: &Ingest,
+    facts: &Facts,
+    details: &facts::detail::Details,
+    params: &Params,
+    spec: Option<crate::cli::SpecArg>,
+    projects: Vec<u32>,
+    by: crate::cli::DqBy,
+    duplicates: Option<Vec<reports::dq::AgencyDuplicates>>,
+) -> Report {
+    use reports::apr::Spec;
+    use reports::dq::{By, DqParams, ExportRef};
+    let spec = match spec {
+        Some(crate::cli::SpecArg::Fy2024) => Spec::Fy2024,
+        Some(crate::cli::SpecArg::Fy2026) => Spec::Fy2026,
+        None => Spec::for_end(params.end),
+    };
+    let duplicates = duplicates.unwrap_or_else(|| {
+        let d = dedup::deduplicate(
+            &ingest.dataset,
+            &Rules::builtin(),
+            &dedup::Options::default(),
+        );
+        duplicates_of(&ingest.dataset, &d)
+    });
+    let scope = if projects.len() == facts.projects.len() {
+        String::new()
+    } else {
+        projects
+            .iter()
+            .map(|&i| {
+                let p = &facts.projects[i as usize];
+                format!("{} ({})", p.name, p.id)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    reports::dq::report(
+        facts,
+        details,
+        &DqParams {
+            start: params.start,
+            end: params.end,
+            projects,
+            spec,
+            by: match by {
+                crate::cli::DqBy::Organization => By::Organization,
+                crate::cli::DqBy::Project => By::Project,
+            },
+            exports: ingest
+                .dataset
+                .exports
+                .iter()
+                .map(|e| ExportRef {
+                    export_id: e.export_id.clone(),
+                    source_name: e.source_name.clone(),
+                })
+                .collect(),
+            findings: finding_counts(ingest),
+            duplicates: Some(duplicates),
+            scope,
+        },
+    )
 }
 
 /// Writes `DIR/<report>-sage.zip` for each APR/CAPER report; returns the files written.

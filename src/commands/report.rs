@@ -1,4 +1,4 @@
-//! `hmis report overview|pit`: one report, with summary.json and the dashboard for it.
+//! `hmis report overview|pit|spm|...|apr|caper|dq`: one report, with summary.json and the dashboard for it.
 
 use crate::cli::{ReportArgs, ReportName};
 
@@ -28,6 +28,11 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
         &ingest.dataset,
         opts.identity.unwrap_or(crate::cli::Identity::Unduplicated),
     );
+    let duplicates = if args.report == ReportName::Dq {
+        pipeline::within_agency_duplicates(&ingest.dataset, &identity)
+    } else {
+        None
+    };
     identity.keep_crosswalk_only();
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params);
@@ -54,6 +59,13 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
             )];
             other = pipeline::write_sage_zips(&args.out, &r)?;
             r
+        }
+        ReportName::Dq => {
+            let details = crate::facts::detail::build(&ingest.dataset, &facts);
+            let projects = pipeline::select_projects(&facts, &args.projects, &args.project_types)?;
+            vec![pipeline::dq_report(
+                &ingest, &facts, &details, &params, args.spec, projects, args.by, duplicates,
+            )]
         }
         _ => {
             pipeline::note_lookbacks(&[args.report], &facts, &params, &log);

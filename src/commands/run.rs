@@ -19,18 +19,20 @@ use crate::reports::suppress;
 use super::pipeline::{self, Phases};
 use super::{CommandError, Exit};
 
-/// The reports a run writes by default: these, then the APR of all projects together and of
-/// each project (with their Sage zips).
-pub const DEFAULT_REPORTS: [ReportName; 6] = [
+/// The reports a run writes by default: these, then the data quality report (per
+/// organization), then the APR of all projects together and of each project (with their
+/// Sage zips).
+pub const DEFAULT_REPORTS: [ReportName; 7] = [
     ReportName::Overview,
     ReportName::Pit,
     ReportName::Spm,
     ReportName::Effectiveness,
     ReportName::ServiceUse,
+    ReportName::Dq,
     ReportName::Apr,
 ];
 
-/// Every report `run_reports` can run (all but the APR and CAPER), in the order written.
+/// Every report `run_reports` can run (all but the APR, CAPER and DQ), in the order written.
 pub const ALL_REPORTS: [ReportName; 5] = [
     ReportName::Overview,
     ReportName::Pit,
@@ -312,6 +314,11 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     };
     let dedup_files =
         pipeline::write_dedup_files_with(&out, &ingest.dataset, &identity, !settings.no_pii_files)?;
+    let duplicates = if settings.reports.contains(&ReportName::Dq) {
+        pipeline::within_agency_duplicates(&ingest.dataset, &identity)
+    } else {
+        None
+    };
     identity.keep_crosswalk_only();
     phases.mark("dedup");
     log.phase("building facts");
@@ -321,17 +328,35 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     let standard: Vec<ReportName> = settings
         .reports
         .iter()
-        .filter(|r| !matches!(r, ReportName::Apr | ReportName::Caper))
+        .filter(|r| !matches!(r, ReportName::Apr | ReportName::Caper | ReportName::Dq))
         .copied()
         .collect();
     pipeline::note_lookbacks(&standard, &facts, &params, &log);
     let mut reports = pipeline::run_reports(&standard, &facts, &params)?;
     let mut aprs = Vec::new();
-    if settings.reports.contains(&ReportName::Apr) {
+    let wants_apr = settings.reports.contains(&ReportName::Apr);
+    let wants_dq = settings.reports.contains(&ReportName::Dq);
+    if wants_apr || wants_dq {
         let details = crate::facts::detail::build(&ingest.dataset, &facts);
-        aprs = pipeline::apr_all_and_each(&facts, &details, &params);
+        if wants_dq {
+            let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
+            reports.push(pipeline::dq_report(
+                &ingest,
+                &facts,
+                &details,
+                &params,
+                None,
+                all,
+                crate::cli::DqBy::Organization,
+                duplicates,
+            ));
+        }
+        if wants_apr {
+            aprs = pipeline::apr_all_and_each(&facts, &details, &params);
+        }
     }
-    // Suppression covers every report table, the APR's (and its Sage zip) included.
+    // Suppression covers every report table, the DQ's and the APR's (and its Sage zip)
+    // included.
     let hidden = match settings.suppress_below {
         Some(n) => suppress::apply(&mut reports, n as u64) + suppress::apply(&mut aprs, n as u64),
         None => 0,

@@ -40,9 +40,11 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
+/// A cell's value in a chart: percentages in percent (0-100), text (a suppressed cell) 0.
 fn value(c: &Cell) -> f64 {
     match c {
         Cell::Count(n) => *n as f64,
+        Cell::Percent(p) => *p * 100.0,
         Cell::Number(x, _) => *x,
         _ => 0.0,
     }

@@ -3,6 +3,7 @@
 //! Writers in `output` turn any report into xlsx, CSV and HTML; they never compute.
 
 pub mod apr;
+pub mod dq;
 pub mod effectiveness;
 pub mod measures;
 pub mod overview;

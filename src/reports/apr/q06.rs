@@ -145,7 +145,41 @@ pub fn income_dq(rec: Option<&IncomeRecord>, on: Option<i32>) -> Dq {
     }
 }
 
+/// One data element's row of Q6a-Q6c: the clients counted in its Total column (DK/PNTA,
+/// missing or data issue) and HUD's denominator for its error rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementRate {
+    pub table: &'static str,
+    pub element: String,
+    pub errors: u64,
+    pub denominator: u64,
+}
+
+/// A [`dq_row`] that also records the element's errors and denominator.
+fn counted(
+    rates: &mut Vec<ElementRate>,
+    table: &'static str,
+    label: &str,
+    v: impl Iterator<Item = Dq>,
+    denominator: u64,
+) -> (Row, u64) {
+    let (row, total) = dq_row(label, v, denominator);
+    rates.push(ElementRate {
+        table,
+        element: label.to_string(),
+        errors: total,
+        denominator,
+    });
+    (row, total)
+}
+
 pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
+    tables_and_rates(u, fy24).0
+}
+
+/// Q6a-Q6f, and the errors and denominator of every data element of Q6a, Q6b and Q6c.
+pub fn tables_and_rates(u: &Universe, fy24: bool) -> (Vec<Table>, Vec<ElementRate>) {
+    let mut rates = Vec::new();
     let dq: Vec<&Client> = u.clients.iter().filter(|c| c.engaged).collect();
     let n = dq.len() as u64;
 
@@ -167,7 +201,8 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
         }),
     ];
     for (label, f) in &checks {
-        q6a.rows.push(dq_row(label, dq.iter().map(|c| f(c)), n).0);
+        q6a.rows
+            .push(counted(&mut rates, "Q6a", label, dq.iter().map(|c| f(c)), n).0);
     }
     let any = dq
         .iter()
@@ -210,7 +245,9 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
         }
     };
     q6b.rows.push(
-        dq_row(
+        counted(
+            &mut rates,
+            "Q6b",
             "Veteran Status (3.07)",
             dq.iter().map(|c| vet(c)),
             known_age,
@@ -229,7 +266,9 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
         if earlier { Dq::Issue } else { Dq::Ok }
     };
     q6b.rows.push(
-        dq_row(
+        counted(
+            &mut rates,
+            "Q6b",
             "Project Start Date (3.10)",
             dq.iter().map(|c| overlap(c)),
             n,
@@ -253,7 +292,9 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
         }
     };
     q6b.rows.push(
-        dq_row(
+        counted(
+            &mut rates,
+            "Q6b",
             "Relationship to Head of Household (3.15)",
             dq.iter().map(|c| rel(c)),
             n,
@@ -262,7 +303,9 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
     );
     let hohs: Vec<&&Client> = dq.iter().filter(|c| c.hoh).collect();
     q6b.rows.push(
-        dq_row(
+        counted(
+            &mut rates,
+            "Q6b",
             "Enrollment CoC (3.16)",
             hohs.iter().map(|c| match u.detail(c).coc {
                 CocCode::Null => Dq::Missing,
@@ -287,7 +330,9 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
         }
     };
     q6b.rows.push(
-        dq_row(
+        counted(
+            &mut rates,
+            "Q6b",
             "Disabling Condition (3.08)",
             dq.iter().map(|c| disabling(c)),
             n,
@@ -305,7 +350,9 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
     q6c.columns[4] = "% of Issue Rate".into();
     let leavers: Vec<&&Client> = dq.iter().filter(|c| c.leaver).collect();
     q6c.rows.push(
-        dq_row(
+        counted(
+            &mut rates,
+            "Q6c",
             "Destination (3.12)",
             leavers.iter().map(|c| {
                 let d = u.enrollment(c).destination;
@@ -323,7 +370,9 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
     );
     let ah: Vec<&&Client> = dq.iter().filter(|c| c.adult_or_hoh()).collect();
     q6c.rows.push(
-        dq_row(
+        counted(
+            &mut rates,
+            "Q6c",
             "Income and Sources (4.02) at Start",
             ah.iter()
                 .map(|c| income_dq(c.income_start.as_ref(), Some(c.entry))),
@@ -340,7 +389,9 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
         .filter(|c| c.stayer() && u.hoh_los(c) >= 365)
         .count() as u64;
     q6c.rows.push(
-        dq_row(
+        counted(
+            &mut rates,
+            "Q6c",
             "Income and Sources (4.02) at Annual Assessment",
             annual
                 .iter()
@@ -351,7 +402,9 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
     );
     let ah_leavers: Vec<&&&Client> = ah.iter().filter(|c| c.leaver).collect();
     q6c.rows.push(
-        dq_row(
+        counted(
+            &mut rates,
+            "Q6c",
             "Income and Sources (4.02) at Exit",
             ah_leavers
                 .iter()
@@ -361,7 +414,10 @@ pub fn tables(u: &Universe, fy24: bool) -> Vec<Table> {
         .0,
     );
 
-    vec![q6a, q6b, q6c, q6d(u, &dq), q6e(u, &dq), q6f(u, &dq)]
+    (
+        vec![q6a, q6b, q6c, q6d(u, &dq), q6e(u, &dq), q6f(u, &dq)],
+        rates,
+    )
 }
 
 fn q6d(u: &Universe, dq: &[&Client]) -> Table {
