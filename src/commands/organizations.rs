@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::ReportName;
+use crate::facts::detail::Details;
 use crate::facts::{self, Facts};
 use crate::ingest::{Ingest, Severity};
 use crate::output::{InputInfo, RunInfo};
@@ -58,6 +59,7 @@ pub fn write(
     out: &Path,
     ingest: &Ingest,
     system: &Facts,
+    details: Option<&Details>,
     params: &Params,
     run: &RunInfo,
     which: &[ReportName],
@@ -112,8 +114,16 @@ pub fn write(
         }
         let dir = root.join(&name);
         std::fs::create_dir_all(&dir).map_err(|e| io(&e))?;
-        let scoped = facts::scope::restrict(system, &keep);
-        let mut reps = organization_reports(ingest, system, &scoped, &keep, params, which);
+        let (scoped, enrollments) = facts::scope::restrict_with_enrollments(system, &keep);
+        let scoped_details = details.map(|d| d.restrict(&enrollments, &keep));
+        let mut reps = organization_reports(
+            system,
+            &scoped,
+            scoped_details.as_ref(),
+            &keep,
+            params,
+            which,
+        );
         if let Some(n) = suppress_below {
             hidden += suppress::apply(&mut reps, n as u64);
         }
@@ -150,9 +160,9 @@ pub fn write(
 
 /// The reports of one organization, in the run's order.
 fn organization_reports(
-    ingest: &Ingest,
     system: &Facts,
     scoped: &Facts,
+    details: Option<&Details>,
     keep: &[bool],
     params: &Params,
     which: &[ReportName],
@@ -174,7 +184,9 @@ fn organization_reports(
             }
             ReportName::ServiceUse => out.push(reports::service_use::report(scoped, params)),
             ReportName::Apr => {
-                let details = facts::detail::build(&ingest.dataset, scoped);
+                let Some(details) = details else {
+                    continue;
+                };
                 let all: Vec<u32> = (0..scoped.projects.len() as u32).collect();
                 let title = scoped
                     .organizations
@@ -182,7 +194,7 @@ fn organization_reports(
                     .map_or(String::new(), |o| format!(" - {}", o.name));
                 out.push(pipeline::apr_report(
                     scoped,
-                    &details,
+                    details,
                     params,
                     reports::apr::Kind::Apr,
                     None,

@@ -336,8 +336,9 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     let mut aprs = Vec::new();
     let wants_apr = settings.reports.contains(&ReportName::Apr);
     let wants_dq = settings.reports.contains(&ReportName::Dq);
-    if wants_apr || wants_dq {
-        let details = crate::facts::detail::build(&ingest.dataset, &facts);
+    let details =
+        (wants_apr || wants_dq).then(|| crate::facts::detail::build(&ingest.dataset, &facts));
+    if let Some(details) = &details {
         if wants_dq {
             let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
             reports.push(pipeline::dq_report(
@@ -351,9 +352,14 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
                 duplicates,
             ));
         }
-        if wants_apr {
-            aprs = pipeline::apr_all_and_each(&facts, &details, &params);
-        }
+    }
+    // From here on everything reads the facts: free the loaded tables (the organizations'
+    // folders still count client records by the enrollments' PersonalIDs).
+    ingest
+        .dataset
+        .release_tables(&[("Enrollment", "PersonalID")]);
+    if let (true, Some(details)) = (wants_apr, &details) {
+        aprs = pipeline::apr_all_and_each(&facts, details, &params);
     }
     // Suppression covers every report table, the DQ's and the APR's (and its Sage zip)
     // included.
@@ -385,6 +391,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
             &out,
             &ingest,
             &facts,
+            details.as_ref(),
             &params,
             &run,
             &settings.reports,

@@ -199,6 +199,38 @@ pub struct Details {
 }
 
 impl Details {
+    /// The details of restricted facts ([`super::scope::restrict_with_enrollments`]):
+    /// `enrollments` are the kept enrollments' indexes here, in their new order, and
+    /// `keep[project]` the kept projects.
+    pub fn restrict(&self, enrollments: &[u32], keep: &[bool]) -> Details {
+        fn copy<T: Clone>(to: &mut Vec<T>, items: &[T]) -> (u32, u32) {
+            let a = to.len() as u32;
+            to.extend_from_slice(items);
+            (a, to.len() as u32)
+        }
+        let mut d = Details {
+            projects: self
+                .projects
+                .iter()
+                .zip(keep)
+                .filter(|(_, k)| **k)
+                .map(|(p, _)| p.clone())
+                .collect(),
+            ..Default::default()
+        };
+        d.enrollments.reserve(enrollments.len());
+        for &i in enrollments {
+            let i = i as usize;
+            let mut e = self.enrollments[i];
+            e.incomes = copy(&mut d.incomes, self.incomes(i));
+            e.disabilities = copy(&mut d.disabilities, self.disabilities(i));
+            e.health = copy(&mut d.health, self.health(i));
+            e.contacts = copy(&mut d.contacts, self.contacts(i));
+            d.enrollments.push(e);
+        }
+        d
+    }
+
     pub fn incomes(&self, e: usize) -> &[IncomeRecord] {
         let (a, b) = self.enrollments[e].incomes;
         &self.incomes[a as usize..b as usize]

@@ -11,7 +11,14 @@ use super::{Enrollment, Facts, Household};
 /// client-record count stays the system's. The person-level facts (birth date, sex, race,
 /// veteran status) are the system's: resolved across every record of the person.
 pub fn restrict(facts: &Facts, keep: &[bool]) -> Facts {
+    restrict_with_enrollments(facts, keep).0
+}
+
+/// As [`restrict`], also giving the kept enrollments' indexes in `facts`, in their new
+/// order (for [`super::detail::Details::restrict`]).
+pub fn restrict_with_enrollments(facts: &Facts, keep: &[bool]) -> (Facts, Vec<u32>) {
     let kept = |p: u32| keep.get(p as usize).copied().unwrap_or(false);
+    let mut old_index: Vec<u32> = Vec::new();
     let mut out = Facts {
         data_start: facts.data_start,
         ..Facts::default()
@@ -59,7 +66,11 @@ pub fn restrict(facts: &Facts, keep: &[bool]) -> Facts {
     // and their records copied into the new fact vectors.
     let mut household_map = vec![u32::MAX; facts.households.len()];
     let mut person_map = vec![u32::MAX; facts.persons.len()];
-    for e in facts.enrollments.iter().filter(|e| kept(e.project)) {
+    for (old, e) in facts.enrollments.iter().enumerate() {
+        if !kept(e.project) {
+            continue;
+        }
+        old_index.push(old as u32);
         let p = e.person as usize;
         if person_map[p] == u32::MAX {
             person_map[p] = out.persons.len() as u32;
@@ -91,7 +102,7 @@ pub fn restrict(facts: &Facts, keep: &[bool]) -> Facts {
     }
     out.person_enrollments.push(out.enrollments.len() as u32);
     out.counts.enrollments = out.enrollments.len() as u64;
-    out
+    (out, old_index)
 }
 
 /// Appends `items` to `to`; returns their range there.

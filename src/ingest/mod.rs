@@ -174,6 +174,32 @@ const CHILD_KEYS: &[(&str, &str)] = &[
 ];
 
 impl Dataset {
+    /// Empties every table but the given (file, column) pairs, once the facts (and the APR
+    /// details) are built and nothing reads the tables any more: the rest of a run works on
+    /// the facts. Exports keep their metadata (IDs, source, period). Returns the bytes freed.
+    pub fn release_tables(&mut self, keep: &[(&str, &str)]) -> usize {
+        let mut freed = 0;
+        for ex in &mut self.exports {
+            for t in &mut ex.tables {
+                let before = t.heap_bytes();
+                let file = t.file.clone();
+                let (names, columns): (Vec<String>, Vec<table::Column>) =
+                    std::mem::take(&mut t.names)
+                        .into_iter()
+                        .zip(std::mem::take(&mut t.columns))
+                        .filter(|(n, _)| keep.contains(&(file.as_str(), n.as_str())))
+                        .unzip();
+                if names.is_empty() {
+                    t.lines = Vec::new();
+                }
+                t.names = names;
+                t.columns = columns;
+                freed += before.saturating_sub(t.heap_bytes());
+            }
+        }
+        freed
+    }
+
     /// Drops, after validation, the columns that only validation needed: record-keeping
     /// columns (UserID, ExportID, DateDeleted, and DateCreated/DateUpdated except where
     /// the facts read them), child records' own primary keys, and PersonalID in the files
