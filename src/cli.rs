@@ -70,6 +70,23 @@ Fill its decision column (match / no-match) and pass it back with --overrides.
 Exit codes: 0 ok, 1 runtime failure, 2 usage error (including a bad rules, overrides,
 previous or truth file), 3 input rejected (an unusable export).";
 
+/// The files that steer matching, shared by `dedup` and `run`.
+#[derive(Debug, Args, Clone)]
+pub struct MatchFiles {
+    /// Matching rules (a match.toml; the placeholder and nickname files it names are read
+    /// beside it). Default: the built-in rules/.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Administrator decisions: CSV with ExportID_a,PersonalID_a,ExportID_b,PersonalID_b,
+    /// decision (match or no-match); a filled-in review.csv works.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
+    /// Last run's crosswalk.csv: known persons keep their UnduplicatedID. For `run`, the
+    /// default is the output folder's own crosswalk.csv from its previous run, if any.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct DedupArgs {
     /// Exports to read (folders, zips, or drop folders of them).
@@ -79,17 +96,8 @@ pub struct DedupArgs {
     /// ingest.csv for Export, Client and Enrollment: the files dedup reads).
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
-    /// Matching rules (a match.toml; the placeholder and nickname files it names are read
-    /// beside it). Default: the built-in rules/.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Administrator decisions: CSV with ExportID_a,PersonalID_a,ExportID_b,PersonalID_b,
-    /// decision (match or no-match); a filled-in review.csv works.
-    #[arg(long, value_name = "FILE")]
-    pub overrides: Option<PathBuf>,
-    /// Last run's crosswalk.csv: known persons keep their UnduplicatedID.
-    #[arg(long, value_name = "FILE")]
-    pub previous: Option<PathBuf>,
+    #[command(flatten)]
+    pub matching: MatchFiles,
     /// Ground truth (ExportID,PersonalID,PersonKey, as `hmis synth` writes in truth.csv):
     /// prints pairwise precision, recall and F1.
     #[arg(long, value_name = "FILE")]
@@ -205,17 +213,8 @@ pub struct RunArgs {
     /// YYYY-MM-DD..YYYY-MM-DD. Default: the last full month the exports cover.
     #[arg(long, value_name = "PERIOD", conflicts_with_all = ["start", "end"])]
     pub period: Option<String>,
-    /// Matching rules for dedup (a match.toml). Default: the built-in rules.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Dedup decisions (match / no-match) from a reviewed review.csv or any CSV with
-    /// ExportID_a,PersonalID_a,ExportID_b,PersonalID_b,decision.
-    #[arg(long, value_name = "FILE")]
-    pub overrides: Option<PathBuf>,
-    /// Last run's crosswalk.csv, so known persons keep their UnduplicatedID. Default: DIR's
-    /// own crosswalk.csv from the previous run, when there is one.
-    #[arg(long, value_name = "FILE")]
-    pub previous: Option<PathBuf>,
+    #[command(flatten)]
+    pub matching: MatchFiles,
     /// Hide counts from 1 to N-1 in every report table (with complementary cells so totals
     /// cannot reveal them). 11 is common.
     #[arg(long, value_name = "N")]

@@ -13,7 +13,7 @@ use super::{CommandError, Exit};
 pub fn run(args: &DedupArgs) -> Result<Exit, CommandError> {
     let t0 = Instant::now();
     // Option files first: a typo there should not cost a full load.
-    let rules = match &args.rules {
+    let rules = match &args.matching.rules {
         Some(p) => Rules::from_file(p)?,
         None => Rules::builtin(),
     };
@@ -21,10 +21,10 @@ pub fn run(args: &DedupArgs) -> Result<Exit, CommandError> {
         train: args.train,
         ..Options::default()
     };
-    if let Some(p) = &args.overrides {
+    if let Some(p) = &args.matching.overrides {
         options.overrides = inputs::read_overrides(p)?;
     }
-    if let Some(p) = &args.previous {
+    if let Some(p) = &args.matching.previous {
         options.previous = Some(inputs::read_keyed(p, "UnduplicatedID")?);
     }
     if let Some(p) = &args.truth {

@@ -291,7 +291,9 @@ pub fn load(exports: &[PathBuf]) -> Result<Ingest, CommandError> {
     Ok(ingest::load(exports)?)
 }
 
-pub fn facts(ingest: &Ingest, identity: &Identity, params: &Params) -> Facts {
+/// Builds the facts; a `--coc` that matches no enrollment is logged as a warning (the
+/// reports are then empty).
+pub fn facts(ingest: &Ingest, identity: &Identity, params: &Params, log: &Log) -> Facts {
     let f = facts::build(
         &ingest.dataset,
         identity.crosswalk(),
@@ -303,9 +305,9 @@ pub fn facts(ingest: &Ingest, identity: &Identity, params: &Params) -> Facts {
         && f.enrollments.is_empty()
         && f.counts.enrollments_other_coc > 0
     {
-        eprintln!(
-            "hmis: warning: no enrollment is in CoC {coc} (EnrollmentCoC): the reports are empty"
-        );
+        log.warn(&format!(
+            "no enrollment is in CoC {coc} (EnrollmentCoC): the reports are empty"
+        ));
     }
     f
 }

@@ -35,7 +35,7 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     };
     identity.keep_crosswalk_only();
     phases.mark("dedup");
-    let facts = pipeline::facts(&ingest, &identity, &params);
+    let facts = pipeline::facts(&ingest, &identity, &params, &log);
     phases.mark("facts");
     let mut other = Vec::new();
     let reports = match args.report {

@@ -172,9 +172,9 @@ impl Settings {
             out,
             period,
             options,
-            rules: args.rules.clone().or(config.rules.clone()),
-            overrides: args.overrides.clone().or(config.overrides.clone()),
-            previous: args.previous.clone().or(config.previous.clone()),
+            rules: args.matching.rules.clone().or(config.rules.clone()),
+            overrides: args.matching.overrides.clone().or(config.overrides.clone()),
+            previous: args.matching.previous.clone().or(config.previous.clone()),
             suppress_below,
             no_pii_files: args.no_pii_files || config.no_pii_files.unwrap_or(false),
             by_organization: args.by_organization || config.by_organization.unwrap_or(false),
@@ -322,7 +322,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     identity.keep_crosswalk_only();
     phases.mark("dedup");
     log.phase("building facts");
-    let facts = pipeline::facts(&ingest, &identity, &params);
+    let facts = pipeline::facts(&ingest, &identity, &params, &log);
     phases.mark("facts");
     log.phase("running reports");
     let standard: Vec<ReportName> = settings
