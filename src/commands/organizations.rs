@@ -42,16 +42,7 @@ pub struct Written {
 
 /// The folder name of an organization: `<ExportID>-<OrganizationID>`, file-name safe.
 pub fn folder_name(export_id: &str, organization_id: &str) -> String {
-    format!("{export_id}-{organization_id}")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    pipeline::safe(&format!("{export_id}-{organization_id}"))
 }
 
 #[allow(clippy::too_many_arguments)]

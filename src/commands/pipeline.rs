@@ -498,8 +498,8 @@ pub fn select_projects(
         .collect())
 }
 
-/// A file-name-safe form of a ProjectID.
-fn safe(id: &str) -> String {
+/// A file-name-safe form of an ID: ASCII letters, digits, '-' and '_' kept, anything else '_'.
+pub fn safe(id: &str) -> String {
     id.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {

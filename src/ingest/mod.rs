@@ -178,6 +178,19 @@ impl Dataset {
     /// details) are built and nothing reads the tables any more: the rest of a run works on
     /// the facts. Exports keep their metadata (IDs, source, period). Returns the bytes freed.
     pub fn release_tables(&mut self, keep: &[(&str, &str)]) -> usize {
+        let freed = self.retain_columns(|file, name| keep.contains(&(file, name)));
+        for ex in &mut self.exports {
+            for t in &mut ex.tables {
+                if t.names.is_empty() {
+                    t.lines = Vec::new();
+                }
+            }
+        }
+        freed
+    }
+
+    /// Keeps the columns `keep(file, column)` accepts; returns the bytes freed.
+    fn retain_columns(&mut self, keep: impl Fn(&str, &str) -> bool) -> usize {
         let mut freed = 0;
         for ex in &mut self.exports {
             for t in &mut ex.tables {
@@ -187,11 +200,8 @@ impl Dataset {
                     std::mem::take(&mut t.names)
                         .into_iter()
                         .zip(std::mem::take(&mut t.columns))
-                        .filter(|(n, _)| keep.contains(&(file.as_str(), n.as_str())))
+                        .filter(|(n, _)| keep(&file, n))
                         .unzip();
-                if names.is_empty() {
-                    t.lines = Vec::new();
-                }
                 t.names = names;
                 t.columns = columns;
                 freed += before.saturating_sub(t.heap_bytes());
@@ -215,23 +225,7 @@ impl Dataset {
                 || personal
                 || CHILD_KEYS.contains(&(file, name))
         };
-        let mut freed = 0;
-        for ex in &mut self.exports {
-            for t in &mut ex.tables {
-                let before = t.heap_bytes();
-                let file = t.file.clone();
-                let (names, columns): (Vec<String>, Vec<table::Column>) =
-                    std::mem::take(&mut t.names)
-                        .into_iter()
-                        .zip(std::mem::take(&mut t.columns))
-                        .filter(|(n, _)| !drop(&file, n))
-                        .unzip();
-                t.names = names;
-                t.columns = columns;
-                freed += before.saturating_sub(t.heap_bytes());
-            }
-        }
-        freed
+        self.retain_columns(|file, name| !drop(file, name))
     }
 }
 
