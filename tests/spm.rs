@@ -20,6 +20,10 @@
 //! - R8: SO (B) 2024-11-01 to 2025-02-01, exit to 314.
 //! - R9: ES (B) 2023-06-01 to 2023-07-01 (exit to 116); ES (A) 2025-04-01 to 2025-04-20 (19
 //!   nights), exit to 116.
+//! - R10: homelessness prevention (A, type 12, not an SPM type) 2022-11-01 to 2023-02-01, exit
+//!   to 410; ES at agency B 2023-05-12 to 2023-06-01 = 100 days after: a 6-month return for
+//!   the prevention project on the scorecard (not in SPM 2, which has no HP row); HP again
+//!   2025-01-01 to 2025-02-01 (exit to 410), so the project is on the scorecard.
 
 mod common;
 
@@ -228,6 +232,33 @@ fn scorecard_and_service_use_on_hand_made_histories() {
         cell(&t, psh, col("% adults with increased earned income")),
         "1.0000"
     );
+    // Returns for every project type: R10 left homelessness prevention for 410 on
+    // 2023-02-01 and entered B's shelter (another agency) 100 days later.
+    let hp = "Harbor Housing — Harbor Prevention";
+    assert_eq!(
+        cell(
+            &t,
+            hp,
+            col("Exits to permanent housing 2 years before (returns cohort)")
+        ),
+        "1"
+    );
+    assert_eq!(cell(&t, hp, col("% returned within 6 months")), "1.0000");
+    assert_eq!(cell(&t, hp, col("% returned within 24 months")), "1.0000");
+    assert_eq!(cell(&t, hp, col("Leavers")), "1");
+    // The system total's cohort adds R10 to SPM 2's three.
+    assert_eq!(
+        cell(
+            &t,
+            "System total",
+            col("Exits to permanent housing 2 years before (returns cohort)")
+        ),
+        "4"
+    );
+    assert_eq!(
+        cell(&t, "System total", col("% returned within 6 months")),
+        "0.5000"
+    );
     // SPM projects: the Measure 2 cohort of the whole system (3 persons, 2 returned).
     let spm = "SPM projects (continuum SO, ES, SH, TH, PH)";
     assert_eq!(
@@ -242,9 +273,9 @@ fn scorecard_and_service_use_on_hand_made_histories() {
 
     let (_, out) = report("service-use", &[&fixture("spm")], &[]);
     let d = out.path();
-    // Served in the period: R4, R5, R6, R7, R8, R9; R6 at two organizations.
+    // Served in the period: R4, R5, R6, R7, R8, R9, R10; R6 at two organizations.
     let t = table(d, "service-use", "organizations_used");
-    assert_eq!(cell(&t, "1", 0), "5");
+    assert_eq!(cell(&t, "1", 0), "6");
     assert_eq!(cell(&t, "2", 0), "1");
     // R6 slept in B's shelter on 4 nights (02-01..02-04) while housed by A's PSH.
     let t = table(d, "service-use", "same_night");
@@ -446,3 +477,4 @@ fn synth_consistency_determinism_and_privacy() {
         }
     }
 }
+

@@ -16,7 +16,7 @@ use super::measures::destinations::{
 };
 use super::measures::income::{self, Increase};
 use super::measures::nights::{self, Window};
-use super::measures::returns::{self, bucket};
+use super::measures::returns::{self, Exits, bucket};
 use super::measures::stays::{
     self, SpmType, continuum_type, exited_in, is_psh_or_oph, open_at_end, open_during,
 };
@@ -67,8 +67,11 @@ fn person(c: &Ctx, p: u32) -> PersonResult {
     }
 
     // Measure 2.
-    if let Some(x) = returns::earliest_permanent_exit(f, p, c.start - 730, c.end - 730, |_| true) {
-        r.m2 = Some((x.from, returns::days_to_return(f, p, &x, c.end)));
+    if let Some(x) =
+        returns::earliest_permanent_exit(f, p, c.start - 730, c.end - 730, Exits::Spm, |_| true)
+        && let Some(from) = x.from
+    {
+        r.m2 = Some((from, returns::days_to_return(f, p, &x, c.end)));
     }
 
     let range = f.enrollments_of(p);
