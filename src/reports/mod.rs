@@ -4,6 +4,7 @@
 
 pub mod apr;
 pub mod effectiveness;
+pub mod hdx;
 pub mod measures;
 pub mod overview;
 pub mod pit;
