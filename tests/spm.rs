@@ -449,6 +449,21 @@ fn synth_consistency_determinism_and_privacy() {
         assert!(fa[name] == fb[name], "{name} differs between runs");
     }
 
+    // `hmis report spm|effectiveness` read only ingest::MEASURE_FILES: the same bytes as the
+    // full load of `hmis run` (both reports in one process, comma-separated).
+    let (_, out) = report("spm,effectiveness", &refs, &[]);
+    let fr = files(out.path());
+    for which in ["spm", "effectiveness"] {
+        let mine: Vec<&String> = fr.keys().filter(|k| k.starts_with(which)).collect();
+        assert!(mine.len() >= 5, "{which}: {mine:?}");
+        for name in mine {
+            assert!(
+                fr[name] == fa[name],
+                "{name}: the subset load differs from the full load"
+            );
+        }
+    }
+
     // No names, SSNs, birth dates or PersonalIDs in these reports.
     let clients = std::fs::read_to_string(exports[0].join("Client.csv")).unwrap();
     let mut rd = csv::Reader::from_reader(clients.as_bytes());

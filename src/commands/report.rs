@@ -1,4 +1,5 @@
-//! `hmis report overview|pit`: one report, with summary.json and the dashboard for it.
+//! `hmis report overview|pit|...`: one report (or several, comma-separated), with
+//! summary.json and the dashboard for it.
 
 use crate::cli::{ReportArgs, ReportName};
 
@@ -7,8 +8,33 @@ use super::{CommandError, Exit};
 
 pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     let opts = &args.options;
+    let which = &args.report;
+    let apr = which
+        .iter()
+        .copied()
+        .find(|r| matches!(r, ReportName::Apr | ReportName::Caper));
+    if let Some(a) = apr
+        && which.len() > 1
+    {
+        return Err(CommandError::new(
+            Exit::Usage,
+            format!("{a:?} runs on its own: name no other report with it").to_lowercase(),
+        ));
+    }
     let mut phases = Phases::start();
-    let ingest = pipeline::load(&args.exports)?;
+    // The SPM and the scorecard read only some files: the others are not opened (their
+    // validation findings and row counts are then not in summary.json).
+    let measures_only = which
+        .iter()
+        .all(|r| matches!(r, ReportName::Spm | ReportName::Effectiveness));
+    let ingest = if measures_only {
+        crate::ingest::load_with(
+            &args.exports,
+            &crate::ingest::LoadOptions::only(crate::ingest::MEASURE_FILES),
+        )?
+    } else {
+        pipeline::load(&args.exports)?
+    };
     phases.mark("ingest");
     for (origin, reason) in &ingest.unusable {
         eprintln!("hmis: export rejected: {origin}: {reason}");
@@ -28,11 +54,11 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     let facts = pipeline::facts(&ingest, &identity, &params);
     phases.mark("facts");
     let mut other = Vec::new();
-    let reports = match args.report {
-        ReportName::Apr | ReportName::Caper => {
+    let reports = match apr {
+        Some(report) => {
             let details = crate::facts::detail::build(&ingest.dataset, &facts);
             let projects = pipeline::select_projects(&facts, &args.projects, &args.project_types)?;
-            let (kind, name) = if args.report == ReportName::Apr {
+            let (kind, name) = if report == ReportName::Apr {
                 (crate::reports::apr::Kind::Apr, "apr")
             } else {
                 (crate::reports::apr::Kind::Caper, "caper")
@@ -50,9 +76,9 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
             other = pipeline::write_sage_zips(&args.out, &r)?;
             r
         }
-        _ => {
-            pipeline::note_lookbacks(&[args.report], &facts, &params, &log);
-            pipeline::run_reports(&[args.report], &facts, &params)?
+        None => {
+            pipeline::note_lookbacks(which, &facts, &params, &log);
+            pipeline::run_reports(which, &facts, &params)?
         }
     };
     phases.mark("reports");
@@ -63,7 +89,11 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     if !opts.quiet {
         eprintln!(
             "hmis report {}: period {} to {}, PIT {}; written to {}; phases: {}",
-            reports[0].name,
+            reports
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
             params.start,
             params.end,
             params.pit_date,
