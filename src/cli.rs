@@ -29,7 +29,8 @@ pub enum Command {
     /// summary.json and an HTML dashboard) into DIR.
     #[command(after_help = RUN_HELP)]
     Run(RunArgs),
-    /// Write one report (its xlsx and CSVs, summary.json and the dashboard) into DIR.
+    /// Write one report, or several comma-separated (their xlsx and CSVs, summary.json and the
+    /// dashboard), into DIR.
     #[command(after_help = AFTER_HELP)]
     Report(ReportArgs),
     /// Read and validate exports: writes validation.csv (every finding) and ingest.csv
@@ -272,9 +273,10 @@ pub enum DqBy {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Which report.
-    #[arg(value_enum)]
-    pub report: ReportName,
+    /// Which report; several, comma-separated (e.g. `spm,effectiveness`), run in one
+    /// process over one load (APR and CAPER only on their own).
+    #[arg(value_enum, value_delimiter = ',', num_args = 1, action = clap::ArgAction::Set, required = true)]
+    pub report: Vec<ReportName>,
     /// Exports to read (folders, zips, or drop folders of them).
     #[arg(required = true, value_name = "EXPORT")]
     pub exports: Vec<PathBuf>,

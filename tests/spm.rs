@@ -20,6 +20,10 @@
 //! - R8: SO (B) 2024-11-01 to 2025-02-01, exit to 314.
 //! - R9: ES (B) 2023-06-01 to 2023-07-01 (exit to 116); ES (A) 2025-04-01 to 2025-04-20 (19
 //!   nights), exit to 116.
+//! - R10: homelessness prevention (A, type 12, not an SPM type) 2022-11-01 to 2023-02-01, exit
+//!   to 410; ES at agency B 2023-05-12 to 2023-06-01 = 100 days after: a 6-month return for
+//!   the prevention project on the scorecard (not in SPM 2, which has no HP row); HP again
+//!   2025-01-01 to 2025-02-01 (exit to 410), so the project is on the scorecard.
 
 mod common;
 
@@ -228,6 +232,33 @@ fn scorecard_and_service_use_on_hand_made_histories() {
         cell(&t, psh, col("% adults with increased earned income")),
         "1.0000"
     );
+    // Returns for every project type: R10 left homelessness prevention for 410 on
+    // 2023-02-01 and entered B's shelter (another agency) 100 days later.
+    let hp = "Harbor Housing — Harbor Prevention";
+    assert_eq!(
+        cell(
+            &t,
+            hp,
+            col("Exits to permanent housing 2 years before (returns cohort)")
+        ),
+        "1"
+    );
+    assert_eq!(cell(&t, hp, col("% returned within 6 months")), "1.0000");
+    assert_eq!(cell(&t, hp, col("% returned within 24 months")), "1.0000");
+    assert_eq!(cell(&t, hp, col("Leavers")), "1");
+    // The system total's cohort adds R10 to SPM 2's three.
+    assert_eq!(
+        cell(
+            &t,
+            "System total",
+            col("Exits to permanent housing 2 years before (returns cohort)")
+        ),
+        "4"
+    );
+    assert_eq!(
+        cell(&t, "System total", col("% returned within 6 months")),
+        "0.5000"
+    );
     // SPM projects: the Measure 2 cohort of the whole system (3 persons, 2 returned).
     let spm = "SPM projects (continuum SO, ES, SH, TH, PH)";
     assert_eq!(
@@ -242,9 +273,9 @@ fn scorecard_and_service_use_on_hand_made_histories() {
 
     let (_, out) = report("service-use", &[&fixture("spm")], &[]);
     let d = out.path();
-    // Served in the period: R4, R5, R6, R7, R8, R9; R6 at two organizations.
+    // Served in the period: R4, R5, R6, R7, R8, R9, R10; R6 at two organizations.
     let t = table(d, "service-use", "organizations_used");
-    assert_eq!(cell(&t, "1", 0), "5");
+    assert_eq!(cell(&t, "1", 0), "6");
     assert_eq!(cell(&t, "2", 0), "1");
     // R6 slept in B's shelter on 4 nights (02-01..02-04) while housed by A's PSH.
     let t = table(d, "service-use", "same_night");
@@ -418,6 +449,21 @@ fn synth_consistency_determinism_and_privacy() {
         assert!(fa[name] == fb[name], "{name} differs between runs");
     }
 
+    // `hmis report spm|effectiveness` read only ingest::MEASURE_FILES: the same bytes as the
+    // full load of `hmis run` (both reports in one process, comma-separated).
+    let (_, out) = report("spm,effectiveness", &refs, &[]);
+    let fr = files(out.path());
+    for which in ["spm", "effectiveness"] {
+        let mine: Vec<&String> = fr.keys().filter(|k| k.starts_with(which)).collect();
+        assert!(mine.len() >= 5, "{which}: {mine:?}");
+        for name in mine {
+            assert!(
+                fr[name] == fa[name],
+                "{name}: the subset load differs from the full load"
+            );
+        }
+    }
+
     // No names, SSNs, birth dates or PersonalIDs in these reports.
     let clients = std::fs::read_to_string(exports[0].join("Client.csv")).unwrap();
     let mut rd = csv::Reader::from_reader(clients.as_bytes());
@@ -445,4 +491,290 @@ fn synth_consistency_determinism_and_privacy() {
             assert!(!text.contains(s.as_str()), "{name} contains {s}");
         }
     }
+}
+
+/// The HDX 2.0 upload's variable names, in the order of reports-spec/spm.md §8 (columns A
+/// to CP), written out here independently of the program.
+fn hdx_names() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "CocCode",
+        "ReportDateTime",
+        "ReportStartDate",
+        "ReportEndDate",
+        "SoftwareName",
+        "SourceContactFirst",
+        "SourceContactLast",
+        "SourceContactEmail",
+        "ESSHUniverse_1A",
+        "ESSHAvgTime_1A",
+        "ESSHMedianTime_1A",
+        "ESSHTHUniverse_1A",
+        "ESSHTHAvgTime_1A",
+        "ESSHTHMedianTime_1A",
+        "ESSHUniverse_1B",
+        "ESSHAvgTime_1B",
+        "ESSHMedianTime_1B",
+        "ESSHTHUniverse_1B",
+        "ESSHTHAvgTime_1B",
+        "ESSHTHMedianTime_1B",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for t in ["SO", "ES", "TH", "SH", "PH"] {
+        for s in [
+            "ExitPH_2",
+            "Return0to180_2",
+            "Return181to365_2",
+            "Return366to730_2",
+        ] {
+            v.push(format!("{t}{s}"));
+        }
+    }
+    for s in [
+        "TotalAnnual_3",
+        "ESAnnual_3",
+        "SHAnnual_3",
+        "THAnnual_3",
+        "AdultStayers_4",
+        "IncreaseEarned4_1",
+        "IncreaseOther4_2",
+        "IncreaseTotal4_3",
+        "AdultLeavers_4",
+        "IncreaseEarned4_4",
+        "IncreaseOther4_5",
+        "IncreaseTotal4_6",
+        "EnterESSHTH5_1",
+        "ESSHTHWithPriorSvc5_1",
+        "EnterESSHTHPH5_2",
+        "ESSHTHPHWithPriorSvc5_2",
+    ] {
+        v.push(s.to_string());
+    }
+    for t in ["TH", "SH", "PH"] {
+        for s in [
+            "ExitPH_6",
+            "Return0to180_6",
+            "Return181to365_6",
+            "Return366to730_6",
+        ] {
+            v.push(format!("{t}{s}"));
+        }
+    }
+    for s in [
+        "SHTHRRHCat3Leavers_6",
+        "SHTHRRHCat3ExitPH_6",
+        "PSHCat3Clients_6",
+        "PSHCat3StayOrExitPH_6",
+        "SOExit_7",
+        "SOExitTempInst_7",
+        "SOExitPH_7",
+        "ESSHTHRRHExit_7",
+        "ESSHTHRRHToPH_7",
+        "PHClients_7",
+        "PHClientsStayOrExitPH_7",
+    ] {
+        v.push(s.to_string());
+    }
+    for s in ["UndupHMIS", "LeaversHMIS", "DkRMHMIS"] {
+        for g in ["ESSH", "TH", "PSHOPH", "RRH", "StOutreach"] {
+            v.push(format!("{g}_{s}_DQ"));
+        }
+    }
+    v
+}
+
+/// `DIR/spm-hdx.csv` as (names, values).
+fn hdx(dir: &Path) -> (Vec<String>, Vec<String>) {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(dir.join("spm-hdx.csv"))
+        .unwrap();
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .map(|x| x.unwrap().iter().map(|s| s.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "two rows: names, values");
+    (rows[0].clone(), rows[1].clone())
+}
+
+/// Checks every HDX value against the SPM tables' CSV cells (`table id`, row label, column
+/// after column A; the 2-decimal and empty-as-0 rules applied).
+fn check_hdx_against_tables(d: &Path) {
+    let (names, values) = hdx(d);
+    assert_eq!(names, hdx_names(), "94 variables in spm.md §8's order");
+    assert_eq!(names.len(), 94);
+    assert_eq!(values.len(), 94);
+    let v = |name: &str| values[names.iter().position(|n| n == name).unwrap()].as_str();
+    let rows = |id: &str| -> Vec<Vec<String>> {
+        let mut r = csv::Reader::from_path(d.join("spm").join(format!("{id}.csv"))).unwrap();
+        r.records()
+            .map(|x| x.unwrap().iter().skip(1).map(|s| s.to_string()).collect())
+            .collect()
+    };
+    let zero = |s: &str, z: &str| {
+        if s.is_empty() {
+            z.to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    // Measure 1: C, E, H of rows 1 and 2.
+    for (id, sfx) in [("1a", "_1A"), ("1b", "_1B")] {
+        let t = rows(id);
+        for (k, g) in ["ESSH", "ESSHTH"].iter().enumerate() {
+            assert_eq!(v(&format!("{g}Universe{sfx}")), t[k][1], "{g}{sfx}");
+            assert_eq!(v(&format!("{g}AvgTime{sfx}")), zero(&t[k][3], "0.00"));
+            assert_eq!(v(&format!("{g}MedianTime{sfx}")), zero(&t[k][6], "0.00"));
+        }
+    }
+    let m2 = table(d, "spm", "2");
+    for ty in ["SO", "ES", "TH", "SH", "PH"] {
+        let r = &m2[&format!("Exit was from {ty}")];
+        assert_eq!(v(&format!("{ty}ExitPH_2")), r[0]);
+        assert_eq!(v(&format!("{ty}Return0to180_2")), r[1]);
+        assert_eq!(v(&format!("{ty}Return181to365_2")), r[3]);
+        assert_eq!(v(&format!("{ty}Return366to730_2")), r[5]);
+    }
+    let t = table(d, "spm", "3.2");
+    assert_eq!(
+        v("TotalAnnual_3"),
+        cell(&t, "Universe: Unduplicated Total sheltered persons", 1)
+    );
+    assert_eq!(v("ESAnnual_3"), cell(&t, "Emergency Shelter Total", 1));
+    assert_eq!(v("SHAnnual_3"), cell(&t, "Safe Haven Total", 1));
+    assert_eq!(v("THAnnual_3"), cell(&t, "Transitional Housing Total", 1));
+    for (id, name) in [
+        ("4.1", "IncreaseEarned4_1"),
+        ("4.2", "IncreaseOther4_2"),
+        ("4.3", "IncreaseTotal4_3"),
+        ("4.4", "IncreaseEarned4_4"),
+        ("4.5", "IncreaseOther4_5"),
+        ("4.6", "IncreaseTotal4_6"),
+    ] {
+        let t = rows(id);
+        assert_eq!(v(name), t[1][1], "{name}");
+        let universe = if id < "4.4" {
+            "AdultStayers_4"
+        } else {
+            "AdultLeavers_4"
+        };
+        assert_eq!(v(universe), t[0][1], "{universe} = {id} row 1");
+    }
+    for (id, enter, prior) in [
+        ("5.1", "EnterESSHTH5_1", "ESSHTHWithPriorSvc5_1"),
+        ("5.2", "EnterESSHTHPH5_2", "ESSHTHPHWithPriorSvc5_2"),
+    ] {
+        let t = rows(id);
+        assert_eq!(v(enter), t[0][1]);
+        assert_eq!(v(prior), t[1][1]);
+    }
+    for n in &names {
+        if n.ends_with("_6") && !n.ends_with("4_6") {
+            assert_eq!(v(n), "0", "Measure 6 is sent as 0");
+        }
+    }
+    let t = rows("7a.1");
+    assert_eq!(
+        [v("SOExit_7"), v("SOExitTempInst_7"), v("SOExitPH_7")],
+        [t[0][1].as_str(), t[1][1].as_str(), t[2][1].as_str()]
+    );
+    let t = rows("7b.1");
+    assert_eq!(
+        [v("ESSHTHRRHExit_7"), v("ESSHTHRRHToPH_7")],
+        [t[0][1].as_str(), t[1][1].as_str()]
+    );
+    let t = rows("7b.2");
+    assert_eq!(
+        [v("PHClients_7"), v("PHClientsStayOrExitPH_7")],
+        [t[0][1].as_str(), t[1][1].as_str()]
+    );
+    let t = rows("dq");
+    for (k, g) in ["ESSH", "TH", "PSHOPH", "RRH", "StOutreach"]
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(v(&format!("{g}_UndupHMIS_DQ")), t[k][0]);
+        assert_eq!(v(&format!("{g}_LeaversHMIS_DQ")), t[k][1]);
+        assert_eq!(v(&format!("{g}_DkRMHMIS_DQ")), t[k][2]);
+    }
+    // Integers for counts, 2 decimals for averages and medians, nothing empty after A-H.
+    for (n, x) in names.iter().zip(&values).skip(8) {
+        if n.contains("AvgTime") || n.contains("MedianTime") {
+            assert!(
+                x.split_once('.').is_some_and(|(_, f)| f.len() == 2),
+                "{n} = {x}"
+            );
+        } else {
+            assert!(x.parse::<u64>().is_ok(), "{n} = {x}");
+        }
+    }
+}
+
+#[test]
+fn hdx_upload_equals_the_spm_tables() {
+    let (_, out) = report("spm", &[&fixture("spm")], &["--coc", "XX-500"]);
+    let d = out.path();
+    check_hdx_against_tables(d);
+    let (names, values) = hdx(d);
+    let v = |name: &str| values[names.iter().position(|n| n == name).unwrap()].as_str();
+    assert_eq!(
+        values[..8],
+        [
+            "XX-500",
+            "2025-09-30 00:00:00",
+            "2024-10-01",
+            "2025-09-30",
+            "hmis",
+            "",
+            "",
+            ""
+        ]
+    );
+    // Hand-derived (see the histories at the top of this file).
+    assert_eq!(
+        [
+            v("ESSHUniverse_1A"),
+            v("ESSHAvgTime_1A"),
+            v("ESSHMedianTime_1A")
+        ],
+        ["3", "860.33", "19.00"]
+    );
+    assert_eq!([v("PHExitPH_2"), v("PHReturn0to180_2")], ["2", "1"]);
+    assert_eq!([v("ESExitPH_2"), v("ESReturn181to365_2")], ["1", "1"]);
+    assert_eq!(v("SOExitPH_2"), "0", "empty rows are sent as 0");
+    assert_eq!(v("TotalAnnual_3"), "5");
+    // DQ, persons served: ES/SH R4, R5, R9 and R6 (B's shelter); TH R7; PSH R6; SO R8; no
+    // RRH in the period (R1 and R2 left in 2023). Leavers: ES R4 (410), R6 (435), R9 (116);
+    // TH R7; SO R8. Every destination is known.
+    assert_eq!(
+        ["ESSH", "TH", "PSHOPH", "RRH", "StOutreach"].map(|g| v(&format!("{g}_UndupHMIS_DQ"))),
+        ["4", "1", "1", "0", "1"]
+    );
+    assert_eq!(
+        ["ESSH", "TH", "PSHOPH", "RRH", "StOutreach"].map(|g| v(&format!("{g}_LeaversHMIS_DQ"))),
+        ["3", "1", "0", "0", "1"]
+    );
+    assert_eq!(v("ESSH_DkRMHMIS_DQ"), "0");
+    // Listed in summary.json with the report; no CocCode without --coc.
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        s["reports"]["spm"]["files"],
+        serde_json::json!(["spm-hdx.csv"])
+    );
+    assert!(
+        s["files"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("spm-hdx.csv"))
+    );
+    let (_, out) = report("spm", &[&fixture("spm")], &[]);
+    assert_eq!(hdx(out.path()).1[0], "");
+}
+
+#[test]
+fn hdx_upload_on_the_sample() {
+    let (_, out) = report("spm", &[&fixture("sample")], &[]);
+    check_hdx_against_tables(out.path());
 }

@@ -427,10 +427,19 @@ pub fn write_outputs_as(
         } else {
             Vec::new()
         };
+        // The HDX upload of the SPM, from its (possibly suppressed) tables.
+        let mut uploads = Vec::new();
+        if r.name == "spm" {
+            let rel = PathBuf::from("spm-hdx.csv");
+            let values = reports::hdx::values(r, run.start, run.end, run.coc.as_deref());
+            output::csv::write_rows(&out.join(&rel), &reports::hdx::COLUMNS, &values)?;
+            uploads.push(rel);
+        }
         written.push(Written {
             report: r,
             xlsx,
             csv,
+            uploads,
         });
     }
     let mut other = other.to_vec();

@@ -1,4 +1,5 @@
-//! `hmis report overview|pit|spm|...|apr|caper|dq`: one report, with summary.json and the dashboard for it.
+//! `hmis report overview|pit|spm|effectiveness|service-use|apr|caper|dq`: one report (or
+//! several of the first five, comma-separated), with summary.json and the dashboard for it.
 
 use crate::cli::{ReportArgs, ReportName};
 
@@ -7,8 +8,33 @@ use super::{CommandError, Exit};
 
 pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     let opts = &args.options;
+    let which = &args.report;
+    let single = which
+        .iter()
+        .copied()
+        .find(|r| matches!(r, ReportName::Apr | ReportName::Caper | ReportName::Dq));
+    if let Some(a) = single
+        && which.len() > 1
+    {
+        return Err(CommandError::new(
+            Exit::Usage,
+            format!("{a:?} runs on its own: name no other report with it").to_lowercase(),
+        ));
+    }
     let mut phases = Phases::start();
-    let mut ingest = pipeline::load(&args.exports)?;
+    // The SPM and the scorecard read only some files: the others are not opened (their
+    // validation findings and row counts are then not in summary.json).
+    let measures_only = which
+        .iter()
+        .all(|r| matches!(r, ReportName::Spm | ReportName::Effectiveness));
+    let mut ingest = if measures_only {
+        crate::ingest::load_with(
+            &args.exports,
+            &crate::ingest::LoadOptions::only(crate::ingest::MEASURE_FILES),
+        )?
+    } else {
+        pipeline::load(&args.exports)?
+    };
     // Validation is done: the columns only it needed go before matching and the facts.
     ingest.dataset.keep_for_reports();
     phases.mark("ingest");
@@ -28,7 +54,7 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
         &ingest.dataset,
         opts.identity.unwrap_or(crate::cli::Identity::Unduplicated),
     );
-    let duplicates = if args.report == ReportName::Dq {
+    let duplicates = if single == Some(ReportName::Dq) {
         pipeline::within_agency_duplicates(&ingest.dataset, &identity)
     } else {
         None
@@ -38,11 +64,18 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     let facts = pipeline::facts(&ingest, &identity, &params, &log);
     phases.mark("facts");
     let mut other = Vec::new();
-    let reports = match args.report {
-        ReportName::Apr | ReportName::Caper => {
+    let reports = match single {
+        Some(ReportName::Dq) => {
             let details = crate::facts::detail::build(&ingest.dataset, &facts);
             let projects = pipeline::select_projects(&facts, &args.projects, &args.project_types)?;
-            let (kind, name) = if args.report == ReportName::Apr {
+            vec![pipeline::dq_report(
+                &ingest, &facts, &details, &params, args.spec, projects, args.by, duplicates,
+            )]
+        }
+        Some(report) => {
+            let details = crate::facts::detail::build(&ingest.dataset, &facts);
+            let projects = pipeline::select_projects(&facts, &args.projects, &args.project_types)?;
+            let (kind, name) = if report == ReportName::Apr {
                 (crate::reports::apr::Kind::Apr, "apr")
             } else {
                 (crate::reports::apr::Kind::Caper, "caper")
@@ -60,16 +93,9 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
             other = pipeline::write_sage_zips(&args.out, &r)?;
             r
         }
-        ReportName::Dq => {
-            let details = crate::facts::detail::build(&ingest.dataset, &facts);
-            let projects = pipeline::select_projects(&facts, &args.projects, &args.project_types)?;
-            vec![pipeline::dq_report(
-                &ingest, &facts, &details, &params, args.spec, projects, args.by, duplicates,
-            )]
-        }
-        _ => {
-            pipeline::note_lookbacks(&[args.report], &facts, &params, &log);
-            pipeline::run_reports(&[args.report], &facts, &params)?
+        None => {
+            pipeline::note_lookbacks(which, &facts, &params, &log);
+            pipeline::run_reports(which, &facts, &params)?
         }
     };
     phases.mark("reports");
@@ -80,7 +106,11 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     if !opts.quiet {
         eprintln!(
             "hmis report {}: period {} to {}, PIT {}; written to {}; phases: {}",
-            reports[0].name,
+            reports
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
             params.start,
             params.end,
             params.pit_date,

@@ -132,6 +132,29 @@ impl LoadOptions {
 /// The files `hmis dedup` needs: clients, and enrollments for their households and dates.
 pub const DEDUP_FILES: &[&str] = &["Export", "Client", "Enrollment"];
 
+/// The files the System Performance Measures and the project scorecard read (through the
+/// facts): `hmis report spm|effectiveness` loads only these. Left out, because neither
+/// report reads what the facts take from them: Disabilities (chronic status, PIT
+/// populations), HealthAndDV, the CE, education and employment, youth and assessment
+/// files, Affiliation, HMISParticipation, CEParticipation, User. On large exports
+/// Disabilities alone is over half the bytes. ProjectCoC is read for the checks that reject
+/// Inventory rows without one; `EnrollmentCoC` is FY2022's.
+pub const MEASURE_FILES: &[&str] = &[
+    "Export",
+    "Organization",
+    "Project",
+    "ProjectCoC",
+    "Funder",
+    "Inventory",
+    "Client",
+    "Enrollment",
+    "EnrollmentCoC",
+    "Exit",
+    "Services",
+    "CurrentLivingSituation",
+    "IncomeBenefits",
+];
+
 /// Everything loaded: the usable exports, ordered by ExportID then origin so that results do
 /// not depend on the order the exports were named in.
 #[derive(Debug, Default)]

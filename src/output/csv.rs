@@ -34,3 +34,13 @@ pub fn write_table(path: &Path, t: &Table) -> Result<(), OutputError> {
         c.flush()
     })
 }
+
+/// Writes a CSV of two rows: the variable names, then the values (the HDX upload).
+pub fn write_rows(path: &Path, names: &[&str], values: &[String]) -> Result<(), OutputError> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(names)?;
+        c.write_record(values)?;
+        c.flush()
+    })
+}

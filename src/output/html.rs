@@ -324,6 +324,16 @@ pub fn render(run: &RunInfo, written: &[Written], other_files: &[(PathBuf, Strin
                 esc(&t.title)
             );
         }
+        for p in &w.uploads {
+            let r = rel(p);
+            let _ = write!(
+                h,
+                "<li><a href=\"{}\">{}</a> &mdash; {} (HDX 2.0 upload CSV)</li>",
+                esc(&r),
+                esc(&r),
+                esc(&w.report.title)
+            );
+        }
     }
     h.push_str("</ul></main>");
     let _ = writeln!(

@@ -15,6 +15,8 @@ pub struct Written<'a> {
     pub report: &'a Report,
     pub xlsx: PathBuf,
     pub csv: Vec<PathBuf>,
+    /// Further files of the report (the HDX upload `spm-hdx.csv`).
+    pub uploads: Vec<PathBuf>,
 }
 
 fn cell_value(c: &Cell) -> Value {
@@ -83,14 +85,18 @@ pub fn summary(run: &RunInfo, written: &[Written], other_files: &[PathBuf]) -> V
         }
         // An empty xlsx path: the workbook was not written (formats without xlsx).
         let xlsx = (!w.xlsx.as_os_str().is_empty()).then(|| rel(&w.xlsx));
-        let entry = json!({
+        let mut entry = json!({
             "title": w.report.title,
             "xlsx": xlsx,
             "csv": w.csv.iter().map(|p| rel(p)).collect::<Vec<_>>(),
         });
+        if !w.uploads.is_empty() {
+            entry["files"] = json!(w.uploads.iter().map(|p| rel(p)).collect::<Vec<_>>());
+        }
         set_path(&mut root, &format!("reports.{}", w.report.name), entry);
         files.extend(xlsx);
         files.extend(w.csv.iter().map(|p| rel(p)));
+        files.extend(w.uploads.iter().map(|p| rel(p)));
     }
     files.sort();
     root.insert("files".into(), json!(files));

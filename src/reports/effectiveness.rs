@@ -236,8 +236,8 @@ fn figures(c: &Ctx, projects: &[u32], members: &[usize]) -> Figures {
         }
     }
 
-    // Returns: each person's earliest exit to a permanent destination from the group two
-    // years before the period, followed at every agency.
+    // Returns: each person's earliest exit to a permanent destination from the group's
+    // projects (any project type) two years before the period, followed at every agency.
     let cohort_persons: Vec<u32> = {
         let mut v: Vec<u32> = members.iter().map(|&i| f.enrollments[i].person).collect();
         v.dedup();
@@ -245,8 +245,14 @@ fn figures(c: &Ctx, projects: &[u32], members: &[usize]) -> Figures {
     };
     let (mut cohort, mut r6, mut r12, mut r24) = (0, 0, 0, 0);
     for p in cohort_persons {
-        let Some(x) = returns::earliest_permanent_exit(f, p, start - 730, end - 730, in_group)
-        else {
+        let Some(x) = returns::earliest_permanent_exit(
+            f,
+            p,
+            start - 730,
+            end - 730,
+            returns::Exits::AnyProject,
+            in_group,
+        ) else {
             continue;
         };
         cohort += 1;
@@ -447,7 +453,7 @@ pub fn report_scoped(facts: &Facts, params: &Params, scope: Option<&[bool]>) -> 
     by_type
         .rows
         .push(Row::total(total_label, sys_fig.values.clone()));
-    by_type.notes.push("Persons are counted once per row by UnduplicatedID: a subtotal is not the sum of its projects. Leavers: persons who exited in the period and were not enrolled at its end (their latest exit). Returns: each person's earliest exit to a permanent destination from the row's projects two years before the period, followed at every agency (SPM Measure 2 rules).".into());
+    by_type.notes.push("Persons are counted once per row by UnduplicatedID: a subtotal is not the sum of its projects. Leavers: persons who exited in the period and were not enrolled at its end (their latest exit). Returns: each person's earliest exit to a permanent destination from the row's projects (any project type) two years before the period, followed at every agency (SPM Measure 2 rules: a later SO, ES, SH, TH or PH entry).".into());
 
     // Table 2: by organization.
     let mut by_org = Table::new(

@@ -5,6 +5,7 @@
 pub mod apr;
 pub mod dq;
 pub mod effectiveness;
+pub mod hdx;
 pub mod measures;
 pub mod overview;
 pub mod pit;

@@ -16,12 +16,19 @@ use super::measures::destinations::{
 };
 use super::measures::income::{self, Increase};
 use super::measures::nights::{self, Window};
-use super::measures::returns::{self, bucket};
+use super::measures::returns::{self, Exits, bucket};
 use super::measures::stays::{
     self, SpmType, continuum_type, exited_in, is_psh_or_oph, open_at_end, open_during,
 };
 use super::measures::{mean, median};
 use super::{Cell, ChartKind, Headline, Params, Report, Row, Table, chart};
+
+/// Columns of the `dq` table.
+pub const DQ_COLUMNS: [&str; 3] = [
+    "Persons served",
+    "Leavers",
+    "Leavers with destination don't know, prefers not to answer or missing",
+];
 
 /// CoC Program funding sources (2.06.1) that put a project in Measure 4.
 pub const COC_FUNDERS: [i32; 8] = [2, 3, 4, 5, 43, 44, 54, 55];
@@ -43,6 +50,38 @@ struct PersonResult {
     m7a: Option<i32>,
     m7b1: Option<i32>,
     m7b2: Option<Option<i32>>,
+    /// Data quality per [`DQ_GROUPS`] group: served (Some), and if a leaver the destination
+    /// of their latest exit.
+    dq: [Option<Option<i32>>; 5],
+}
+
+/// The project-type groups of the HDX upload's data-quality columns (HUD runs its Data
+/// Quality report per group): ES + SH, TH, PSH + OPH, RRH, SO, with their HDX prefixes.
+pub const DQ_GROUPS: [(&str, &str); 5] = [
+    ("ESSH", "ES and SH"),
+    ("TH", "TH"),
+    ("PSHOPH", "PSH and OPH"),
+    ("RRH", "PH-RRH"),
+    ("StOutreach", "SO"),
+];
+
+/// The [`DQ_GROUPS`] slot of a project type.
+fn dq_group(t: ProjectType) -> Option<usize> {
+    Some(match t {
+        ProjectType::EsEntryExit | ProjectType::EsNbn | ProjectType::Sh => 0,
+        ProjectType::Th => 1,
+        t if is_psh_or_oph(t) => 2,
+        ProjectType::Rrh => 3,
+        ProjectType::So => 4,
+        _ => return None,
+    })
+}
+
+/// A destination the Data Quality report counts as don't know / prefers not to answer
+/// (8, 9) or information missing (30 no exit interview, 99 not collected, empty or unknown
+/// code).
+fn destination_unknown(d: i32) -> bool {
+    d <= 0 || matches!(d, 8 | 9 | 30 | 99)
 }
 
 /// The report period, lookbacks and project filters.
@@ -67,8 +106,11 @@ fn person(c: &Ctx, p: u32) -> PersonResult {
     }
 
     // Measure 2.
-    if let Some(x) = returns::earliest_permanent_exit(f, p, c.start - 730, c.end - 730, |_| true) {
-        r.m2 = Some((x.from, returns::days_to_return(f, p, &x, c.end)));
+    if let Some(x) =
+        returns::earliest_permanent_exit(f, p, c.start - 730, c.end - 730, Exits::Spm, |_| true)
+        && let Some(from) = x.from
+    {
+        r.m2 = Some((from, returns::days_to_return(f, p, &x, c.end)));
     }
 
     let range = f.enrollments_of(p);
@@ -209,6 +251,30 @@ fn person(c: &Ctx, p: u32) -> PersonResult {
         if stays::move_in(f, last).is_some() && !SPM_7B_EXCLUDED.contains(&e.destination) {
             r.m7b2 = Some(Some(e.destination));
         }
+    }
+
+    // Data quality for the HDX upload: served in the group's projects in the period; a
+    // leaver when not enrolled in them at the end, by their latest exit in the period.
+    for (g, slot) in r.dq.iter_mut().enumerate() {
+        let mine: Vec<usize> = typed()
+            .filter(|&(i, t)| {
+                dq_group(t) == Some(g) && f.served_in(&f.enrollments[i], c.start, c.end)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let still = mine.iter().any(|&i| open_at_end(&f.enrollments[i], c.end));
+        let last = mine
+            .iter()
+            .copied()
+            .filter(|&i| exited_in(&f.enrollments[i], c.start, c.end).is_some())
+            .max_by_key(|&i| (f.enrollments[i].exit, f.enrollments[i].entry, i));
+        *slot = Some(match last {
+            Some(i) if !still => Some(f.enrollments[i].destination),
+            _ => None,
+        });
     }
     r
 }
@@ -636,6 +702,30 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
         ],
     ));
 
+    // Data quality counts for the HDX upload (spm-hdx.csv).
+    let mut t = Table::new(
+        "dq",
+        "Data quality figures for the HDX upload: persons served, leavers and leavers' destination don't know, prefers not to answer or missing, by project type group",
+        "Project type group",
+        &DQ_COLUMNS,
+    );
+    for (g, (_, label)) in DQ_GROUPS.iter().enumerate() {
+        let (mut n, mut leavers, mut unknown) = (0u64, 0u64, 0u64);
+        for d in results.iter().filter_map(|r| r.dq[g]) {
+            n += 1;
+            if let Some(dest) = d {
+                leavers += 1;
+                unknown += u64::from(destination_unknown(dest));
+            }
+        }
+        t.rows.push(Row::new(
+            *label,
+            vec![Cell::Count(n), Cell::Count(leavers), Cell::Count(unknown)],
+        ));
+    }
+    t.notes.push("Continuum projects of each group (ES and SH: ES entry-exit, ES night-by-night, SH; PSH and OPH: PSH, PH housing only, PH housing with services). Persons served: an enrollment overlapping the period (night-by-night shelters: a bed night in it). Leavers: persons served who were not enrolled in the group at the period end, by their latest exit in the period. Destination unknown: that exit's destination is don't know (8), prefers not to answer (9), no exit interview (30), not collected (99) or missing. Computed by hmis in place of running HUD's Data Quality report per group.".into());
+    tables.push(t);
+
     let mut charts = Vec::new();
     if let Some(t) = tables.iter().find(|t| t.id == "2") {
         charts.push(chart(
@@ -656,7 +746,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     let mut about = vec![
         (
             "Measures".to_string(),
-            "HUD System Performance Measures 1a, 1b, 2, 3.2, 4.1-4.6, 5.1, 5.2, 7a.1, 7b.1, 7b.2 (FY2024 programming specifications as documented in reports-spec/spm.md); only the current-year columns are filled (HDX fills the previous year and differences).".to_string(),
+            "HUD System Performance Measures 1a, 1b, 2, 3.2, 4.1-4.6, 5.1, 5.2, 7a.1, 7b.1, 7b.2 (FY2024 programming specifications as documented in reports-spec/spm.md); only the current-year columns are filled (HDX fills the previous year and differences). The dq table holds the data quality figures of the HDX upload (spm-hdx.csv).".to_string(),
         ),
         (
             "Scope".to_string(),

@@ -1,5 +1,6 @@
 //! Returns to homelessness after an exit (SPM Measure 2's rules), searched over every
-//! agency's later enrollments of the same person (UnduplicatedID).
+//! agency's later enrollments of the same person (UnduplicatedID). SPM 2 draws its exits
+//! from the SPM project types; the scorecard from any project ([`Exits`]).
 
 use crate::facts::{Day, Facts};
 
@@ -12,20 +13,42 @@ pub const HORIZON: i32 = 730;
 /// not a return.
 pub const PH_GRACE: i32 = 14;
 
-/// An exit to a permanent destination from an SPM project type.
+/// An exit to a permanent destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PermanentExit {
     /// Index into `Facts::enrollments`.
     pub enrollment: usize,
     pub exit: Day,
-    pub from: SpmType,
+    /// The SPM project-type group of the exit's project: None for a project outside the
+    /// SPM's scope (not a continuum project, or HP, services only, CE, day shelter, other),
+    /// which only [`Exits::AnyProject`] lets through.
+    pub from: Option<SpmType>,
 }
 
-/// The exit enrollments a cohort may use: continuum projects of an SPM type, exited to a
-/// permanent destination within `[from, to]`.
-pub fn permanent_exit(facts: &Facts, idx: usize, from: Day, to: Day) -> Option<PermanentExit> {
+/// Which exits a returns cohort draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exits {
+    /// SPM Measure 2: continuum projects of an SPM type (SO, ES, TH, SH, PH).
+    Spm,
+    /// The scorecard: any project (every project type, continuum or not). The return is
+    /// still SPM 2's: a later continuum SO, ES, SH, TH or PH entry at any agency.
+    AnyProject,
+}
+
+/// The enrollment as a cohort exit: exited to a permanent destination within
+/// `[from, to]`, from a project `scope` lets through.
+pub fn permanent_exit(
+    facts: &Facts,
+    idx: usize,
+    from: Day,
+    to: Day,
+    scope: Exits,
+) -> Option<PermanentExit> {
     let e = &facts.enrollments[idx];
-    let t = SpmType::of(continuum_type(facts, e)?)?;
+    let t = continuum_type(facts, e).and_then(SpmType::of);
+    if scope == Exits::Spm && t.is_none() {
+        return None;
+    }
     let x = e.exit.filter(|&x| x >= from && x <= to)?;
     is_permanent(e.destination).then_some(PermanentExit {
         enrollment: idx,
@@ -41,12 +64,13 @@ pub fn earliest_permanent_exit(
     person: u32,
     from: Day,
     to: Day,
+    scope: Exits,
     accept: impl Fn(usize) -> bool,
 ) -> Option<PermanentExit> {
     facts
         .enrollments_of(person)
         .filter(|&i| accept(i))
-        .filter_map(|i| permanent_exit(facts, i, from, to))
+        .filter_map(|i| permanent_exit(facts, i, from, to, scope))
         .min_by_key(|x| (x.exit, facts.enrollments[x.enrollment].entry, x.enrollment))
 }
 
