@@ -394,7 +394,7 @@ pub fn write_outputs_as(
     let mut written = Vec::new();
     for r in reports {
         let xlsx = if formats.xlsx {
-            let x = PathBuf::from(format!("{}.xlsx", r.name));
+            let x = PathBuf::from(format!("{}.xlsx", r.stem()));
             output::xlsx::write_report(&out.join(&x), r, run)?;
             x
         } else {
@@ -489,6 +489,9 @@ fn safe(id: &str) -> String {
         .collect()
 }
 
+/// The folder of `DIR` holding the per-project APRs of `hmis run`.
+pub const APR_PROJECTS: &str = "apr-projects";
+
 /// The APR or CAPER for one set of projects (`name` = file stem).
 #[allow(clippy::too_many_arguments)]
 pub fn apr_report(
@@ -522,7 +525,10 @@ pub fn apr_report(
     )
 }
 
-/// The APR of every project together, then one per project (for `hmis run`).
+/// The APR of every project together (`DIR/apr.xlsx`, `DIR/apr/`, `DIR/apr-sage.zip`),
+/// then one per project (for `hmis run`), named `apr-project-<ProjectID>` in summary.json
+/// and written under `DIR/apr-projects/`: `<ProjectID>.xlsx`, `<ProjectID>/Q*.csv`,
+/// `<ProjectID>-sage.zip`.
 pub fn apr_all_and_each(
     facts: &Facts,
     details: &facts::detail::Details,
@@ -542,33 +548,35 @@ pub fn apr_all_and_each(
     )];
     let mut seen = std::collections::HashSet::new();
     for (i, p) in facts.projects.iter().enumerate() {
-        let mut stem = format!("apr-project-{}", safe(&p.id));
+        let mut stem = safe(&p.id);
         if !seen.insert(stem.clone()) {
             stem = format!("{stem}-{i}");
             seen.insert(stem.clone());
         }
-        out.push(apr_report(
+        let mut r = apr_report(
             facts,
             details,
             params,
             Kind::Apr,
             None,
             vec![i as u32],
-            stem,
+            format!("apr-project-{stem}"),
             format!(" - {} ({})", p.name, p.id),
-        ));
+        );
+        reports::apr::set_path(&mut r, format!("{APR_PROJECTS}/{stem}"));
+        out.push(r);
     }
     out
 }
 
-/// Writes `DIR/<report>-sage.zip` for each APR/CAPER report; returns the files written.
+/// Writes `DIR/<stem>-sage.zip` for each APR/CAPER report; returns the files written.
 pub fn write_sage_zips(
     out: &Path,
     reports: &[Report],
 ) -> Result<Vec<(PathBuf, String)>, CommandError> {
     let mut v = Vec::new();
     for r in reports {
-        let rel = PathBuf::from(format!("{}-sage.zip", r.name));
+        let rel = PathBuf::from(format!("{}-sage.zip", r.stem()));
         reports::apr::sage::write_zip(&out.join(&rel), r)?;
         v.push((rel, format!("Sage CSV upload of {}", r.title)));
     }

@@ -643,6 +643,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     ];
     Report {
         name: "effectiveness".into(),
+        path: None,
         title: "Program effectiveness scorecard".into(),
         about,
         headlines,

@@ -627,11 +627,7 @@ fn q24b(u: &Universe) -> Table {
     ];
     let mut m = [[0u64; 5]; 5];
     for c in u.clients.iter().filter(|c| c.hoh && c.ptype == pt::PSH) {
-        let latest = u
-            .details
-            .moving_on(c.e)
-            .iter()
-            .rfind(|r| r.date <= u.end);
+        let latest = u.details.moving_on(c.e).iter().rfind(|r| r.date <= u.end);
         if let Some(r) = latest
             && (1..=5).contains(&r.kind)
         {

@@ -1,7 +1,7 @@
 //! Q25 veterans, Q26 chronically homeless persons, Q27 youth.
 
-use crate::facts::{ChStatus, HouseholdType};
 use crate::facts::detail::EducationRecord;
+use crate::facts::{ChStatus, HouseholdType};
 use crate::reports::{Cell, Row, Table};
 
 use super::q10_q15::{At, CONDITION_ROWS, conditions, gender_table, living_table, records_at};
