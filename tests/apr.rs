@@ -260,8 +260,13 @@ fn sage_zip_is_the_csvs_and_holds_no_personal_data() {
         assert_eq!(bytes, on_disk, "{name} differs from the zip");
         names.push(name);
     }
-    assert!(names.contains(&"Q4a.csv".to_string()) && names.contains(&"Q27l.csv".to_string()));
-    assert_eq!(names.len(), 68, "FY2024 APR tables: {names:?}");
+    for t in ["Q4a", "Q24b", "Q24c", "Q24d", "Q27l", "Q27m"] {
+        assert!(
+            names.contains(&format!("{t}.csv")),
+            "{t} missing: {names:?}"
+        );
+    }
+    assert_eq!(names.len(), 72, "FY2024 APR tables: {names:?}");
     let root = shared("datalab-v1").unwrap();
     let clients = read_csv(&root.join("exports/psh/Client.csv"));
     let mut all = String::new();
@@ -406,24 +411,55 @@ fn lsa_sample_every_project_reconciles() {
     assert!(all > 1000, "{all} persons");
     let q4a = grid(&out.path().join("apr/Q4a.csv"));
     assert_eq!(q4a.len() - 1, 72, "one Q4a row per project");
+    // Each project's APR is under DIR/apr-projects/, nothing of it at the top of DIR.
     let mut projects = 0;
     let mut sum = 0;
-    for f in std::fs::read_dir(out.path()).unwrap() {
+    let each = out.path().join("apr-projects");
+    for f in std::fs::read_dir(&each).unwrap() {
         let p = f.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
-        if p.is_dir() && name.starts_with("apr-project-") {
+        if p.is_dir() {
             sum += reconciles(&p);
             projects += 1;
-            assert!(out.path().join(format!("{name}-sage.zip")).exists());
+            assert!(each.join(format!("{name}-sage.zip")).exists());
+            assert!(each.join(format!("{name}.xlsx")).exists());
         }
     }
     assert_eq!(projects, 72);
+    let mut top: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("apr"))
+        .collect();
+    top.sort();
+    assert_eq!(top, ["apr", "apr-projects", "apr-sage.zip", "apr.xlsx"]);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    let files: Vec<&str> = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    for f in &files {
+        assert!(
+            out.path().join(f).is_file(),
+            "summary.json lists {f}, which is not there"
+        );
+    }
+    let per_project = files
+        .iter()
+        .filter(|f| f.starts_with("apr-projects/") && f.ends_with("-sage.zip"))
+        .count();
+    assert_eq!(per_project, 72);
     // A person served by two projects counts in each project's APR, once in all together.
     assert!(sum >= all);
 }
 
 /// The same export in the FY2024 and FY2026 layouts gives the same APR on every table the
-/// two specifications share (Q10a, Q25c, Q26c, Q27c are FY2024 only, Q24e FY2026 only).
+/// two specifications share (Q10a, Q24c, Q24d, Q25c, Q26c, Q27c are FY2024 only, Q24e
+/// FY2026 only).
 #[test]
 fn fy2024_and_fy2026_copies_agree() {
     let Some(root) = shared("fy2024-to-fy2026") else {

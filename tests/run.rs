@@ -400,6 +400,61 @@ fn reports_hold_no_names_ssns_birth_dates_or_personal_ids() {
     }
 }
 
+/// `hmis run` writes the APR of all projects at the top of DIR and each project's APR
+/// (workbook, CSV folder, Sage zip) under DIR/apr-projects/; summary.json and the
+/// dashboard point there, and the dashboard shows no headline cards for single projects.
+#[test]
+fn per_project_aprs_are_in_their_own_folder() {
+    let out = sample_run();
+    let mut top: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("apr"))
+        .collect();
+    top.sort();
+    assert_eq!(top, ["apr", "apr-projects", "apr-sage.zip", "apr.xlsx"]);
+    let s = summary(out.path());
+    let reports = s["reports"].as_object().unwrap();
+    let each: Vec<&String> = reports
+        .keys()
+        .filter(|k| k.starts_with("apr-project-"))
+        .collect();
+    assert!(each.len() > 20, "{} per-project APRs", each.len());
+    let html = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    for k in &each {
+        let id = k.trim_start_matches("apr-project-");
+        let r = &reports[k.as_str()];
+        let xlsx = format!("apr-projects/{id}.xlsx");
+        assert_eq!(r["xlsx"].as_str(), Some(xlsx.as_str()), "{k}");
+        assert!(out.path().join(&xlsx).is_file(), "{xlsx}");
+        for c in r["csv"].as_array().unwrap() {
+            let c = c.as_str().unwrap();
+            assert!(c.starts_with(&format!("apr-projects/{id}/Q")), "{c}");
+            assert!(out.path().join(c).is_file(), "{c}");
+        }
+        let zip = format!("apr-projects/{id}-sage.zip");
+        assert!(out.path().join(&zip).is_file(), "{zip}");
+        assert!(
+            s["files"].as_array().unwrap().iter().any(|f| f == &zip),
+            "{zip}"
+        );
+        for link in [&xlsx, &zip] {
+            assert!(
+                html.contains(&format!("href=\"{link}\"")),
+                "dashboard links {link}"
+            );
+        }
+        // Headlines keep their keys (apr-project-<ID>.persons).
+        assert!(s[k.as_str()]["persons"].is_u64(), "{k}.persons");
+    }
+    assert_eq!(reports["apr"]["xlsx"].as_str(), Some("apr.xlsx"));
+    assert_eq!(
+        html.matches("class=\"l\">Persons served</div>").count(),
+        1,
+        "one APR headline card (all projects), none per project"
+    );
+}
+
 #[test]
 fn xlsx_has_a_sheet_per_table_about_and_native_charts() {
     let out = sample_run();

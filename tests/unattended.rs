@@ -228,17 +228,23 @@ fn json_logs_and_one_line_summary() {
     let last = lines.last().expect("a summary line");
     assert_eq!(last["level"], "info");
     assert!(last["persons"].as_u64().unwrap() > 2900, "{last}");
+    // One workbook per report: at the top of the folder, and each project's APR under
+    // apr-projects/.
+    let xlsx = |d: &std::path::Path| {
+        fs::read_dir(d)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "xlsx")
+            })
+            .count()
+    };
     assert_eq!(
         last["reports"].as_u64().unwrap() as usize,
-        fs::read_dir(&out)
-            .unwrap()
-            .filter(|e| e
-                .as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "xlsx"))
-            .count()
+        xlsx(&out) + xlsx(&out.join("apr-projects"))
     );
     // Text mode: the last line is the one-line summary.
     let o = hmis([

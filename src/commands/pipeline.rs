@@ -416,7 +416,7 @@ pub fn write_outputs_as(
     let mut written = Vec::new();
     for r in reports {
         let xlsx = if formats.xlsx {
-            let x = PathBuf::from(format!("{}.xlsx", r.name));
+            let x = PathBuf::from(format!("{}.xlsx", r.stem()));
             output::xlsx::write_report(&out.join(&x), r, run)?;
             x
         } else {
@@ -520,6 +520,9 @@ pub fn safe(id: &str) -> String {
         .collect()
 }
 
+/// The folder of `DIR` holding the per-project APRs of `hmis run`.
+pub const APR_PROJECTS: &str = "apr-projects";
+
 /// The APR or CAPER for one set of projects (`name` = file stem).
 #[allow(clippy::too_many_arguments)]
 pub fn apr_report(
@@ -572,7 +575,10 @@ fn apr_report_indexed(
     )
 }
 
-/// The APR of every project together, then one per project (for `hmis run`).
+/// The APR of every project together (`DIR/apr.xlsx`, `DIR/apr/`, `DIR/apr-sage.zip`),
+/// then one per project (for `hmis run`), named `apr-project-<ProjectID>` in summary.json
+/// and written under `DIR/apr-projects/`: `<ProjectID>.xlsx`, `<ProjectID>/Q*.csv`,
+/// `<ProjectID>-sage.zip`.
 pub fn apr_all_and_each(
     facts: &Facts,
     details: &facts::detail::Details,
@@ -593,7 +599,7 @@ pub fn apr_all_and_each(
     let mut seen = std::collections::HashSet::new();
     let mut each = Vec::with_capacity(facts.projects.len());
     for (i, p) in facts.projects.iter().enumerate() {
-        let mut stem = format!("apr-project-{}", safe(&p.id));
+        let mut stem = safe(&p.id);
         if !seen.insert(stem.clone()) {
             stem = format!("{stem}-{i}");
             seen.insert(stem.clone());
@@ -604,17 +610,19 @@ pub fn apr_all_and_each(
     // parallel and are collected in project order.
     let index = reports::apr::ProjectIndex::new(facts);
     out.par_extend(each.into_par_iter().map(|(i, stem, title)| {
-        apr_report_indexed(
+        let mut r = apr_report_indexed(
             facts,
             details,
             params,
             Kind::Apr,
             None,
             vec![i as u32],
-            stem,
+            format!("apr-project-{stem}"),
             title,
             Some(&index),
-        )
+        );
+        reports::apr::set_path(&mut r, format!("{APR_PROJECTS}/{stem}"));
+        r
     }));
     out
 }
@@ -754,14 +762,14 @@ pub fn dq_report(
     )
 }
 
-/// Writes `DIR/<report>-sage.zip` for each APR/CAPER report; returns the files written.
+/// Writes `DIR/<stem>-sage.zip` for each APR/CAPER report; returns the files written.
 pub fn write_sage_zips(
     out: &Path,
     reports: &[Report],
 ) -> Result<Vec<(PathBuf, String)>, CommandError> {
     let mut v = Vec::new();
     for r in reports {
-        let rel = PathBuf::from(format!("{}-sage.zip", r.name));
+        let rel = PathBuf::from(format!("{}-sage.zip", r.stem()));
         reports::apr::sage::write_zip(&out.join(&rel), r)?;
         v.push((rel, format!("Sage CSV upload of {}", r.title)));
     }

@@ -116,6 +116,27 @@ pub struct Contact {
     pub situation: i32,
 }
 
+/// One Services.csv record of RecordType 300 (C2 Moving On assistance provided).
+#[derive(Debug, Clone, Copy)]
+pub struct MovingOnRecord {
+    pub date: Day,
+    /// TypeProvided (list C2.2: 1-5).
+    pub kind: i32,
+}
+
+/// One YouthEducationStatus.csv record (C3).
+#[derive(Debug, Clone, Copy)]
+pub struct EducationRecord {
+    pub date: Day,
+    pub stage: i32,
+    /// CurrentSchoolAttend (C3.2).
+    pub attend: i32,
+    /// MostRecentEdStatus (C3.A).
+    pub most_recent: i32,
+    /// CurrentEdStatus (C3.B).
+    pub current: i32,
+}
+
 /// An SSN's shape: present and plausible, absent, or not a possible SSN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SsnShape {
@@ -157,10 +178,20 @@ pub struct EnrollmentDetail {
     pub destination_subsidy: i32,
     pub housing_assessment: i32,
     pub subsidy_information: i32,
+    /// FY2024 (and FY2022 RHY) Enrollment.SexualOrientation (R3.1); null from FY2026 on.
+    pub sexual_orientation: i32,
+    /// FY2024 Enrollment.TranslationNeeded (C4) and PreferredLanguage (C4.A); null from
+    /// FY2026 on.
+    pub translation_needed: i32,
+    pub preferred_language: i32,
+    /// PreferredLanguageDifferent is filled in (the text itself is not kept).
+    pub language_different: bool,
     pub incomes: (u32, u32),
     pub disabilities: (u32, u32),
     pub health: (u32, u32),
     pub contacts: (u32, u32),
+    pub moving_on: (u32, u32),
+    pub education: (u32, u32),
 }
 
 /// EnrollmentCoC: null, a valid HUD CoC code (two letters, dash, three digits), or other.
@@ -196,6 +227,8 @@ pub struct Details {
     pub disabilities: Vec<DisabilityRecord>,
     pub health: Vec<HealthRecord>,
     pub contacts: Vec<Contact>,
+    pub moving_on: Vec<MovingOnRecord>,
+    pub education: Vec<EducationRecord>,
 }
 
 impl Details {
@@ -246,6 +279,16 @@ impl Details {
     pub fn contacts(&self, e: usize) -> &[Contact] {
         let (a, b) = self.enrollments[e].contacts;
         &self.contacts[a as usize..b as usize]
+    }
+    /// Moving On assistance (Services RecordType 300), by date.
+    pub fn moving_on(&self, e: usize) -> &[MovingOnRecord] {
+        let (a, b) = self.enrollments[e].moving_on;
+        &self.moving_on[a as usize..b as usize]
+    }
+    /// Youth education status records, by date.
+    pub fn education(&self, e: usize) -> &[EducationRecord] {
+        let (a, b) = self.enrollments[e].education;
+        &self.education[a as usize..b as usize]
     }
 }
 
@@ -353,6 +396,8 @@ struct Part {
     disabilities: Vec<(u32, DisabilityRecord)>,
     health: Vec<(u32, HealthRecord)>,
     contacts: Vec<(u32, Contact)>,
+    moving_on: Vec<(u32, MovingOnRecord)>,
+    education: Vec<(u32, EducationRecord)>,
 }
 
 /// Builds the detail facts for the enrollments of `facts`. Deterministic whatever the
@@ -380,6 +425,8 @@ pub fn build(dataset: &Dataset, facts: &Facts) -> Details {
     let mut disabilities = Vec::new();
     let mut health = Vec::new();
     let mut contacts = Vec::new();
+    let mut moving_on = Vec::new();
+    let mut education = Vec::new();
     for p in parts {
         for (g, r) in p.rows {
             d.enrollments[g as usize] = r;
@@ -388,6 +435,8 @@ pub fn build(dataset: &Dataset, facts: &Facts) -> Details {
         disabilities.extend(p.disabilities);
         health.extend(p.health);
         contacts.extend(p.contacts);
+        moving_on.extend(p.moving_on);
+        education.extend(p.education);
     }
     incomes.par_sort_unstable_by(|a, b| {
         (a.0, a.1.date, a.1.stage, a.1.income_any, a.1.sources)
@@ -430,6 +479,17 @@ pub fn build(dataset: &Dataset, facts: &Facts) -> Details {
         )
     });
     contacts.par_sort_unstable_by_key(|r| (r.0, r.1.date, r.1.situation));
+    moving_on.par_sort_unstable_by_key(|r| (r.0, r.1.date, r.1.kind));
+    education.par_sort_unstable_by_key(|r| {
+        (
+            r.0,
+            r.1.date,
+            r.1.stage,
+            r.1.attend,
+            r.1.most_recent,
+            r.1.current,
+        )
+    });
     let ranges = |keys: &mut dyn Iterator<Item = u32>| {
         let mut counts = vec![0u32; n + 1];
         for k in keys {
@@ -444,16 +504,22 @@ pub fn build(dataset: &Dataset, facts: &Facts) -> Details {
     let rd = ranges(&mut disabilities.iter().map(|r| r.0));
     let rh = ranges(&mut health.iter().map(|r| r.0));
     let rc = ranges(&mut contacts.iter().map(|r| r.0));
+    let rm = ranges(&mut moving_on.iter().map(|r| r.0));
+    let re = ranges(&mut education.iter().map(|r| r.0));
     for (g, e) in d.enrollments.iter_mut().enumerate() {
         e.incomes = (ri[g], ri[g + 1]);
         e.disabilities = (rd[g], rd[g + 1]);
         e.health = (rh[g], rh[g + 1]);
         e.contacts = (rc[g], rc[g + 1]);
+        e.moving_on = (rm[g], rm[g + 1]);
+        e.education = (re[g], re[g + 1]);
     }
     d.incomes = incomes.into_iter().map(|r| r.1).collect();
     d.disabilities = disabilities.into_iter().map(|r| r.1).collect();
     d.health = health.into_iter().map(|r| r.1).collect();
     d.contacts = contacts.into_iter().map(|r| r.1).collect();
+    d.moving_on = moving_on.into_iter().map(|r| r.1).collect();
+    d.education = education.into_iter().map(|r| r.1).collect();
     d
 }
 
@@ -464,6 +530,8 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
         disabilities: Vec::new(),
         health: Vec::new(),
         contacts: Vec::new(),
+        moving_on: Vec::new(),
+        education: Vec::new(),
     };
     if rows.is_empty() {
         return p;
@@ -496,6 +564,10 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
             destination_subsidy: NULL_INT,
             housing_assessment: NULL_INT,
             subsidy_information: NULL_INT,
+            sexual_orientation: int(t, "SexualOrientation", i),
+            translation_needed: int(t, "TranslationNeeded", i),
+            preferred_language: int(t, "PreferredLanguage", i),
+            language_different: !text(t, "PreferredLanguageDifferent", i).trim().is_empty(),
             ..Default::default()
         };
         if let Some(&ci) = clients.get(text(t, "PersonalID", i)) {
@@ -663,6 +735,42 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
                 Contact {
                     date: d,
                     situation: int(t, "CurrentLivingSituation", i),
+                },
+            ));
+        }
+    }
+
+    let t = ex.table("Services");
+    for i in 0..t.len() {
+        if int(t, "RecordType", i) != crate::hmis::codes::record_type::MOVING_ON {
+            continue;
+        }
+        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
+            && let Some(d) = date(t, "DateProvided", i)
+        {
+            p.moving_on.push((
+                g,
+                MovingOnRecord {
+                    date: d,
+                    kind: int(t, "TypeProvided", i),
+                },
+            ));
+        }
+    }
+
+    let t = ex.table("YouthEducationStatus");
+    for i in 0..t.len() {
+        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
+            && let Some(d) = date(t, "InformationDate", i)
+        {
+            p.education.push((
+                g,
+                EducationRecord {
+                    date: d,
+                    stage: int(t, "DataCollectionStage", i),
+                    attend: int(t, "CurrentSchoolAttend", i),
+                    most_recent: int(t, "MostRecentEdStatus", i),
+                    current: int(t, "CurrentEdStatus", i),
                 },
             ));
         }

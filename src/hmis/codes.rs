@@ -166,6 +166,8 @@ pub mod stage {
 /// 1.4 RecordType of Services.csv.
 pub mod record_type {
     pub const BED_NIGHT: i32 = 200;
+    /// C2 Moving On assistance provided (TypeProvided on list C2.2).
+    pub const MOVING_ON: i32 = 300;
 }
 
 /// 3.917 prior living situations that matter to chronic homelessness (list 3.12.1).

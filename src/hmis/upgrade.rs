@@ -47,6 +47,32 @@ const LEGACY_KEPT: &[(&str, &str, &str, ColType)] = &[
         ColType::Int,
     ),
     ("Client", "GenderNone", "GenderNone", ColType::Int),
+    // FY2024 Enrollment elements FY2026 dropped; the FY2024 APR/CAPER still report them
+    // (Q24c sexual orientation, Q24d translation assistance).
+    (
+        "Enrollment",
+        "SexualOrientation",
+        "SexualOrientation",
+        ColType::Int,
+    ),
+    (
+        "Enrollment",
+        "TranslationNeeded",
+        "TranslationNeeded",
+        ColType::Int,
+    ),
+    (
+        "Enrollment",
+        "PreferredLanguage",
+        "PreferredLanguage",
+        ColType::Int,
+    ),
+    (
+        "Enrollment",
+        "PreferredLanguageDifferent",
+        "PreferredLanguageDifferent",
+        ColType::Str,
+    ),
 ];
 
 /// FY2022 columns that FY2024 dropped (no longer collected); read and set aside silently.

@@ -13,7 +13,7 @@ use super::{OutputError, write_atomic};
 pub fn write_report(dir: &Path, report: &Report) -> Result<Vec<PathBuf>, OutputError> {
     let mut written = Vec::new();
     for t in &report.tables {
-        let rel = PathBuf::from(&report.name).join(format!("{}.csv", t.id));
+        let rel = PathBuf::from(report.stem()).join(format!("{}.csv", t.id));
         write_table(&dir.join(&rel), t)?;
         written.push(rel);
     }

@@ -220,12 +220,20 @@ svg .val{fill:#1a202c;font-weight:600}
 h2{font-size:18px;margin:22px 0 10px}
 ul.files{columns:2;font-size:14px;background:#fff;border-radius:8px;padding:12px 28px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 ul.files li{margin:2px 0}
+ul.projects{font-size:13px;background:#fff;border-radius:8px;padding:12px 28px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+ul.projects li{margin:4px 0}
 a{color:#2b6cb0}
 footer{font-size:12px;color:#718096;padding:10px 28px 24px}
 ";
 
 fn rel(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
+}
+
+/// A report filed in a subfolder of the output folder (the APR of each project, under
+/// `apr-projects/`): listed in a section of its own, without headline cards.
+fn in_subfolder(w: &Written) -> bool {
+    w.report.stem().contains('/')
 }
 
 pub fn render(run: &RunInfo, written: &[Written], other_files: &[(PathBuf, String)]) -> String {
@@ -254,7 +262,7 @@ pub fn render(run: &RunInfo, written: &[Written], other_files: &[(PathBuf, Strin
             esc(l)
         );
     };
-    for w in written {
+    for w in written.iter().filter(|w| !in_subfolder(w)) {
         for hl in &w.report.headlines {
             if matches!(hl.value, Cell::Text(_)) {
                 continue;
@@ -273,7 +281,7 @@ pub fn render(run: &RunInfo, written: &[Written], other_files: &[(PathBuf, Strin
         "Client records from all agencies",
     );
     h.push_str("</section>");
-    for w in written {
+    for w in written.iter().filter(|w| !in_subfolder(w)) {
         let _ = write!(
             h,
             "<h2>{}</h2><section class=\"grid\">",
@@ -292,8 +300,23 @@ pub fn render(run: &RunInfo, written: &[Written], other_files: &[(PathBuf, Strin
         }
         h.push_str("</section>");
     }
+    // Files of reports in subfolders (and their Sage zips) are listed with those reports.
+    let sub: Vec<&Written> = written.iter().filter(|w| in_subfolder(w)).collect();
+    let sub_dirs: std::collections::BTreeSet<String> = sub
+        .iter()
+        .filter_map(|w| {
+            w.report
+                .stem()
+                .rsplit_once('/')
+                .map(|(d, _)| format!("{d}/"))
+        })
+        .collect();
+    let in_sub_dir = |p: &Path| {
+        let r = rel(p);
+        sub_dirs.iter().any(|d| r.starts_with(d.as_str()))
+    };
     h.push_str("<h2>Files</h2><ul class=\"files\">");
-    for (p, what) in other_files {
+    for (p, what) in other_files.iter().filter(|(p, _)| !in_sub_dir(p)) {
         let r = rel(p);
         let _ = write!(
             h,
@@ -303,7 +326,7 @@ pub fn render(run: &RunInfo, written: &[Written], other_files: &[(PathBuf, Strin
             esc(what)
         );
     }
-    for w in written {
+    for w in written.iter().filter(|w| !in_subfolder(w)) {
         let r = rel(&w.xlsx);
         if !w.xlsx.as_os_str().is_empty() {
             let _ = write!(
@@ -335,7 +358,37 @@ pub fn render(run: &RunInfo, written: &[Written], other_files: &[(PathBuf, Strin
             );
         }
     }
-    h.push_str("</ul></main>");
+    h.push_str("</ul>");
+    if !sub.is_empty() {
+        let dirs: Vec<&str> = sub_dirs.iter().map(|d| d.as_str()).collect();
+        let _ = write!(
+            h,
+            "<h2>Reports of each project ({})</h2><ul class=\"projects\">",
+            esc(&dirs.join(", "))
+        );
+        for w in &sub {
+            let _ = write!(h, "<li>{}: ", esc(&w.report.title));
+            let mut links = Vec::new();
+            if !w.xlsx.as_os_str().is_empty() {
+                links.push((rel(&w.xlsx), "Excel".to_string()));
+            }
+            let zip = format!("{}-sage.zip", w.report.stem());
+            if other_files.iter().any(|(p, _)| rel(p) == zip) {
+                links.push((zip, "Sage zip".to_string()));
+            }
+            for (p, t) in w.csv.iter().zip(&w.report.tables) {
+                links.push((rel(p), t.id.clone()));
+            }
+            let html: Vec<String> = links
+                .iter()
+                .map(|(href, text)| format!("<a href=\"{}\">{}</a>", esc(href), esc(text)))
+                .collect();
+            h.push_str(&html.join(" "));
+            h.push_str("</li>");
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("</main>");
     let _ = writeln!(
         h,
         "<footer>Every person count is of unduplicated persons ({}). Reports hold no names, SSNs, birth dates or PersonalIDs.</footer></body></html>",

@@ -341,6 +341,7 @@ pub fn report(facts: &Facts, details: &Details, p: &DqParams) -> Report {
     }
     Report {
         name: "dq".into(),
+        path: None,
         title: format!("Data quality by {}", p.by.noun().to_lowercase()),
         about,
         headlines,

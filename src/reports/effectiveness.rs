@@ -668,6 +668,7 @@ pub fn report_scoped(facts: &Facts, params: &Params, scope: Option<&[bool]>) -> 
     ];
     Report {
         name: "effectiveness".into(),
+        path: None,
         title: "Program effectiveness scorecard".into(),
         about,
         headlines,

@@ -180,8 +180,12 @@ pub struct Headline {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    /// File stem: `overview`, `pit`.
+    /// Name and key in summary.json (`overview`, `pit`, `apr-project-441`); also the file
+    /// stem unless `path` says otherwise.
     pub name: String,
+    /// The files' stem relative to the output folder when it is not `name`, e.g.
+    /// `apr-projects/441` for `apr-projects/441.xlsx`, `apr-projects/441/Q*.csv`.
+    pub path: Option<String>,
     pub title: String,
     /// Report-specific parameters and definitions for the About sheet.
     pub about: Vec<(String, String)>,
@@ -191,6 +195,10 @@ pub struct Report {
 }
 
 impl Report {
+    /// Where the report's files go, relative to the output folder, without extension.
+    pub fn stem(&self) -> &str {
+        self.path.as_deref().unwrap_or(&self.name)
+    }
     pub fn table(&self, id: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.id == id)
     }

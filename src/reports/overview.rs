@@ -734,6 +734,7 @@ pub fn report(facts: &Facts, params: &Params) -> Result<Report, OverviewError> {
 
     Ok(Report {
         name: "overview".into(),
+        path: None,
         title: format!("System overview, {} to {}", params.start, params.end),
         about: vec![
             (

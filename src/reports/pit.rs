@@ -798,6 +798,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
 
     Report {
         name: "pit".into(),
+        path: None,
         title: format!("Sheltered Point-in-Time count, {}", params.pit_date),
         about,
         headlines,

@@ -386,6 +386,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     ];
     Report {
         name: "service-use".into(),
+        path: None,
         title: "Patterns of service use".into(),
         about: vec![(
             "Frequent users".to_string(),

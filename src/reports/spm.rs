@@ -802,6 +802,7 @@ pub fn report(facts: &Facts, params: &Params) -> Report {
     ];
     Report {
         name: "spm".into(),
+        path: None,
         title: "System Performance Measures".into(),
         about,
         headlines,

@@ -575,6 +575,7 @@ pub fn report_indexed(
         .unwrap_or(Cell::Count(0));
     Report {
         name: p.name.clone(),
+        path: None,
         title: format!("{label}{}", p.scope),
         about: vec![
             ("Specification".into(), format!("HUD {} {}", p.spec.name(), label)),
@@ -596,7 +597,7 @@ pub fn report_indexed(
             ),
             (
                 "Sage upload".into(),
-                format!("{}/Q*.csv, zipped in {}-sage.zip", p.name, p.name),
+                sage_note(&p.name),
             ),
         ],
         headlines: vec![
@@ -614,6 +615,22 @@ pub fn report_indexed(
         tables,
         charts: Vec::new(),
     }
+}
+
+/// Writes the report's files under `path` (relative to the output folder, e.g.
+/// `apr-projects/441`) instead of its name, and says so on its About sheet.
+pub fn set_path(r: &mut Report, path: String) {
+    for (k, v) in r.about.iter_mut() {
+        if k == "Sage upload" {
+            *v = sage_note(&path);
+        }
+    }
+    r.path = Some(path);
+}
+
+fn sage_note(stem: &str) -> String {
+    let file = stem.rsplit('/').next().unwrap_or(stem);
+    format!("{file}/Q*.csv, zipped in {file}-sage.zip")
 }
 
 /// The ESG CAPER's tables (apr.md §11).

@@ -1,5 +1,6 @@
-//! Q22 length of participation and time to housing, Q23 exit destinations, Q24 (FY2026
-//! Q24e Sex; CAPER Q24a homelessness prevention housing assessment).
+//! Q22 length of participation and time to housing, Q23 exit destinations, Q24 (Q24b
+//! Moving On assistance in PSH; FY2024 Q24c sexual orientation and Q24d translation
+//! assistance; FY2026 Q24e Sex; CAPER Q24a homelessness prevention housing assessment).
 
 use crate::ingest::table::NULL_INT;
 use crate::reports::{Cell, Row, Table};
@@ -608,6 +609,132 @@ fn q24a(u: &Universe, leavers: &[&Client]) -> Table {
     t
 }
 
+/// Q24b: heads of household in PSH by the type of their latest Moving On assistance
+/// (Services RecordType 300) dated on or before the report end.
+fn q24b(u: &Universe) -> Table {
+    let mut t = Table::new(
+        "Q24b",
+        "Moving On Assistance Provided to Households in PSH",
+        "",
+        &HH_COLUMNS,
+    );
+    let labels = [
+        "Subsidized housing application assistance",
+        "Financial assistance for Moving On (e.g., security deposit, moving expenses)",
+        "Non-financial assistance for Moving On (e.g., housing navigation, transition support)",
+        "Housing referral/placement",
+        "Other",
+    ];
+    let mut m = [[0u64; 5]; 5];
+    for c in u.clients.iter().filter(|c| c.hoh && c.ptype == pt::PSH) {
+        let latest = u.details.moving_on(c.e).iter().rfind(|r| r.date <= u.end);
+        if let Some(r) = latest
+            && (1..=5).contains(&r.kind)
+        {
+            let row = (r.kind - 1) as usize;
+            m[row][0] += 1;
+            m[row][c.hh_col()] += 1;
+        }
+    }
+    for (i, l) in labels.iter().enumerate() {
+        t.rows.push(Row::new(*l, counts(&m[i])));
+    }
+    t
+}
+
+/// Q24c (FY2024): adults and heads of household in PSH by sexual orientation (R3).
+fn q24c(u: &Universe) -> Table {
+    let mut t = Table::new(
+        "Q24c",
+        "Sexual Orientation of Adults in PSH",
+        "",
+        &HH_COLUMNS,
+    );
+    let labels = [
+        "Heterosexual",
+        "Gay",
+        "Lesbian",
+        "Bisexual",
+        "Questioning / unsure",
+        "Other",
+        DK,
+        DNC,
+        "Total",
+    ];
+    let mut m = [[0u64; 5]; 9];
+    for c in u
+        .clients
+        .iter()
+        .filter(|c| c.adult_or_hoh() && c.ptype == pt::PSH)
+    {
+        let row = match u.detail(c).sexual_orientation {
+            k @ 1..=6 => (k - 1) as usize,
+            8 | 9 => 6,
+            _ => 7,
+        };
+        for r in [row, 8] {
+            m[r][0] += 1;
+            m[r][c.hh_col()] += 1;
+        }
+    }
+    for (i, l) in labels.iter().enumerate() {
+        let row = if i == 8 {
+            Row::total(*l, counts(&m[i]))
+        } else {
+            Row::new(*l, counts(&m[i]))
+        };
+        t.rows.push(row);
+    }
+    t
+}
+
+/// Q24d (FY2024, CAPER): heads of household needing translation assistance
+/// (TranslationNeeded = 1) who named a language, by PreferredLanguage: the 20 most
+/// frequent codes (most persons first, then lower code), then those who wrote in a
+/// different language instead of a code, then the total. Rows are labelled with the C4.A
+/// code (the list's ~330 language names are not in this program's lists).
+fn q24d(u: &Universe) -> Table {
+    let mut t = Table::new(
+        "Q24d",
+        "Language of Persons Requiring Translation Assistance",
+        "Language Response (Top 20 Languages Selected)",
+        &["Total Persons Requiring Translation Assistance"],
+    );
+    let mut by_code: std::collections::BTreeMap<i32, u64> = Default::default();
+    let (mut different, mut total) = (0u64, 0u64);
+    for c in u.clients.iter().filter(|c| c.hoh) {
+        let d = u.detail(c);
+        if d.translation_needed != 1 {
+            continue;
+        }
+        if d.preferred_language != NULL_INT {
+            *by_code.entry(d.preferred_language).or_default() += 1;
+        } else if d.language_different {
+            different += 1;
+        } else {
+            continue;
+        }
+        total += 1;
+    }
+    let mut langs: Vec<(i32, u64)> = by_code.into_iter().collect();
+    langs.sort_by_key(|&(code, n)| (std::cmp::Reverse(n), code));
+    for (code, n) in langs.into_iter().take(20) {
+        let label = match code {
+            8 => "Client doesn\u{2019}t know".to_string(),
+            9 => "Client prefers not to answer".to_string(),
+            99 => "Data not collected".to_string(),
+            c => format!("Language code {c}"),
+        };
+        t.rows.push(Row::new(label, vec![Cell::Count(n)]));
+    }
+    t.rows.push(Row::new(
+        "Different Preferred Language",
+        vec![Cell::Count(different)],
+    ));
+    t.rows.push(Row::total("Total", vec![Cell::Count(total)]));
+    t
+}
+
 fn q24e(u: &Universe) -> Table {
     let mut t = Table::new("Q24e", "Sex", "", &HH_COLUMNS);
     let mut m = [[0u64; 5]; 5];
@@ -674,7 +801,7 @@ fn q22a2(clients: &[&Client]) -> Table {
     t
 }
 
-pub fn tables(u: &Universe, _fy24: bool, kind: Kind) -> Vec<Table> {
+pub fn tables(u: &Universe, fy24: bool, kind: Kind) -> Vec<Table> {
     let all: Vec<&Client> = u.clients.iter().collect();
     let leavers: Vec<&Client> = u.clients.iter().filter(|c| c.leaver).collect();
     let hh = |c: &Client| Some(c.hh_col());
@@ -738,10 +865,16 @@ pub fn tables(u: &Universe, _fy24: bool, kind: Kind) -> Vec<Table> {
         &hh,
     ));
     out.push(q23e(u, &leavers));
-    if kind == Kind::Caper {
-        out.push(q24a(u, &leavers));
+    match kind {
+        Kind::Caper => out.push(q24a(u, &leavers)),
+        Kind::Apr => out.push(q24b(u)),
     }
-    if !_fy24 {
+    if fy24 {
+        if kind == Kind::Apr {
+            out.push(q24c(u));
+        }
+        out.push(q24d(u));
+    } else {
         out.push(q24e(u));
     }
     out

@@ -1,12 +1,13 @@
 //! Q25 veterans, Q26 chronically homeless persons, Q27 youth.
 
+use crate::facts::detail::EducationRecord;
 use crate::facts::{ChStatus, HouseholdType};
-use crate::reports::{Row, Table};
+use crate::reports::{Cell, Row, Table};
 
 use super::q10_q15::{At, CONDITION_ROWS, conditions, gender_table, living_table, records_at};
 use super::q16_q21::{q17, q18, q19b};
 use super::q22_q24::{destination_table, q22a1, q22b, q22c, q22e, subsidy_table};
-use super::{Client, DK, DNC, HH_COLUMNS, Kind, Universe, counts, is_dk};
+use super::{Client, DK, DNC, HH_COLUMNS, Kind, Universe, counts, is_dk, pt};
 
 const VET_COLUMNS: [&str; 4] = [
     "Total",
@@ -440,7 +441,104 @@ fn q27(u: &Universe, fy24: bool) -> Vec<Table> {
         "Length of Time Prior to Housing - based on 3.917 Date Homelessness Started - Youth",
         &youth,
     ));
+    out.push(q27m(u, &youth));
     out
+}
+
+/// Q27m rows; None = a section header (its cells are blank).
+const EDUCATION_ROWS: [Option<&str>; 25] = [
+    Some("Not currently enrolled in any school or education course"),
+    Some("Currently enrolled but not attending regularly"),
+    Some("Currently enrolled and attending regularly"),
+    Some(DK),
+    Some(DNC),
+    None,
+    Some("K12: Graduated from high school"),
+    Some("K12: Obtained GED"),
+    Some("K12: Dropped out"),
+    Some("K12: Suspended"),
+    Some("K12: Expelled"),
+    Some("Higher education: Pursuing a credential but not currently attending"),
+    Some("Higher education: Dropped out"),
+    Some("Higher education: Obtained a credential/degree"),
+    Some(DK),
+    Some(DNC),
+    None,
+    Some("Pursuing a high school diploma or GED"),
+    Some("Pursuing Associate Degree"),
+    Some("Pursuing Bachelor Degree"),
+    Some("Pursuing Graduate Degree"),
+    Some("Pursuing other post-secondary credential"),
+    Some(DK),
+    Some(DNC),
+    Some("Total"),
+];
+const NOT_ENROLLED_HEADER: &str = "For those not enrolled \u{2013} most recent education status";
+const ENROLLED_HEADER: &str = "For those currently enrolled \u{2013} current status";
+
+/// The rows of Q27m one education record (None: no record) counts in.
+fn education_rows(r: Option<&EducationRecord>) -> Vec<usize> {
+    let Some(r) = r else { return vec![4, 24] };
+    let mut rows = vec![match r.attend {
+        0 => 0,
+        1 => 1,
+        2 => 2,
+        8 | 9 => 3,
+        _ => 4,
+    }];
+    match r.attend {
+        0 => rows.push(match r.most_recent {
+            k @ 0..=7 => 6 + k as usize,
+            8 | 9 => 14,
+            _ => 15,
+        }),
+        1 | 2 => rows.push(match r.current {
+            k @ 0..=4 => 17 + k as usize,
+            8 | 9 => 22,
+            _ => 23,
+        }),
+        _ => {}
+    }
+    rows.push(24);
+    rows
+}
+
+/// Q27m: youth heads of household who left TH, PSH, SO, SSO or RRH, by their education
+/// status (C3) at project start (DataCollectionStage 1) and at exit (stage 3).
+fn q27m(u: &Universe, youth: &[&Client]) -> Table {
+    let mut t = Table::new(
+        "Q27m",
+        "Education Status - Youth",
+        "",
+        &["At Project Start", "At Project Exit"],
+    );
+    let mut m = [[0u64; 2]; 25];
+    for c in youth.iter().filter(|c| {
+        c.hoh && c.leaver && matches!(c.ptype, pt::TH | pt::PSH | pt::SO | pt::SSO | pt::RRH)
+    }) {
+        let recs = u.details.education(c.e);
+        // The stage's record dated on the start (exit) date, else its latest one.
+        let at = |stage: i32, on: Option<crate::facts::Day>| {
+            let of_stage = recs.iter().filter(move |r| r.stage == stage);
+            on.and_then(|o| of_stage.clone().rfind(|r| r.date == o))
+                .or_else(|| of_stage.clone().next_back())
+        };
+        for (k, rec) in [(0, at(1, Some(c.entry))), (1, at(3, c.exit))] {
+            for r in education_rows(rec) {
+                m[r][k] += 1;
+            }
+        }
+    }
+    for (i, label) in EDUCATION_ROWS.iter().enumerate() {
+        let row = match label {
+            None if i == 5 => Row::new(NOT_ENROLLED_HEADER, vec![Cell::Empty; 2]),
+            None => Row::new(ENROLLED_HEADER, vec![Cell::Empty; 2]),
+            Some("Total") => Row::total("Total", counts(&m[i])),
+            Some(l) => Row::new(*l, counts(&m[i])),
+        };
+        t.rows.push(row);
+    }
+    t
 }
 
 pub fn tables(u: &Universe, fy24: bool, kind: Kind) -> Vec<Table> {
