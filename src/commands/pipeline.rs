@@ -413,35 +413,38 @@ pub fn write_outputs_as(
     other: &[(PathBuf, String)],
     formats: super::run::Formats,
 ) -> Result<(), CommandError> {
-    let mut written = Vec::new();
-    for r in reports {
-        let xlsx = if formats.xlsx {
-            let x = PathBuf::from(format!("{}.xlsx", r.stem()));
-            output::xlsx::write_report(&out.join(&x), r, run)?;
-            x
-        } else {
-            PathBuf::new()
-        };
-        let csv = if formats.csv {
-            output::csv::write_report(out, r)?
-        } else {
-            Vec::new()
-        };
-        // The HDX upload of the SPM, from its (possibly suppressed) tables.
-        let mut uploads = Vec::new();
-        if r.name == "spm" {
-            let rel = PathBuf::from("spm-hdx.csv");
-            let values = reports::hdx::values(r, run.start, run.end, run.coc.as_deref());
-            output::csv::write_rows(&out.join(&rel), &reports::hdx::COLUMNS, &values)?;
-            uploads.push(rel);
-        }
-        written.push(Written {
-            report: r,
-            xlsx,
-            csv,
-            uploads,
-        });
-    }
+    // Reports are written in parallel (each to its own files), collected in order.
+    let written: Vec<Written> = reports
+        .par_iter()
+        .map(|r| -> Result<Written, CommandError> {
+            let xlsx = if formats.xlsx {
+                let x = PathBuf::from(format!("{}.xlsx", r.stem()));
+                output::xlsx::write_report(&out.join(&x), r, run)?;
+                x
+            } else {
+                PathBuf::new()
+            };
+            let csv = if formats.csv {
+                output::csv::write_report(out, r)?
+            } else {
+                Vec::new()
+            };
+            // The HDX upload of the SPM, from its (possibly suppressed) tables.
+            let mut uploads = Vec::new();
+            if r.name == "spm" {
+                let rel = PathBuf::from("spm-hdx.csv");
+                let values = reports::hdx::values(r, run.start, run.end, run.coc.as_deref());
+                output::csv::write_rows(&out.join(&rel), &reports::hdx::COLUMNS, &values)?;
+                uploads.push(rel);
+            }
+            Ok(Written {
+                report: r,
+                xlsx,
+                csv,
+                uploads,
+            })
+        })
+        .collect::<Result<_, _>>()?;
     let mut other = other.to_vec();
     other.insert(
         0,
@@ -767,13 +770,14 @@ pub fn write_sage_zips(
     out: &Path,
     reports: &[Report],
 ) -> Result<Vec<(PathBuf, String)>, CommandError> {
-    let mut v = Vec::new();
-    for r in reports {
-        let rel = PathBuf::from(format!("{}-sage.zip", r.stem()));
-        reports::apr::sage::write_zip(&out.join(&rel), r)?;
-        v.push((rel, format!("Sage CSV upload of {}", r.title)));
-    }
-    Ok(v)
+    reports
+        .par_iter()
+        .map(|r| {
+            let rel = PathBuf::from(format!("{}-sage.zip", r.stem()));
+            reports::apr::sage::write_zip(&out.join(&rel), r)?;
+            Ok((rel, format!("Sage CSV upload of {}", r.title)))
+        })
+        .collect()
 }
 
 #[cfg(test)]

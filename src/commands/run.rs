@@ -338,20 +338,18 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     let wants_dq = settings.reports.contains(&ReportName::Dq);
     let details =
         (wants_apr || wants_dq).then(|| crate::facts::detail::build(&ingest.dataset, &facts));
-    if let Some(details) = &details {
-        if wants_dq {
-            let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
-            reports.push(pipeline::dq_report(
-                &ingest,
-                &facts,
-                &details,
-                &params,
-                None,
-                all,
-                crate::cli::DqBy::Organization,
-                duplicates,
-            ));
-        }
+    if let (true, Some(details)) = (wants_dq, &details) {
+        let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
+        reports.push(pipeline::dq_report(
+            &ingest,
+            &facts,
+            details,
+            &params,
+            None,
+            all,
+            crate::cli::DqBy::Organization,
+            duplicates,
+        ));
     }
     // From here on everything reads the facts: free the loaded tables (the organizations'
     // folders still count client records by the enrollments' PersonalIDs).

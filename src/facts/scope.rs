@@ -74,7 +74,7 @@ pub fn restrict_with_enrollments(facts: &Facts, keep: &[bool]) -> (Facts, Vec<u3
         let p = e.person as usize;
         if person_map[p] == u32::MAX {
             person_map[p] = out.persons.len() as u32;
-            out.persons.push(facts.persons[p].clone());
+            out.persons.push(facts.persons[p]);
             out.person_enrollments.push(out.enrollments.len() as u32);
         }
         let h = e.household as usize;
