@@ -241,6 +241,18 @@ impl Details {
             to.extend_from_slice(items);
             (a, to.len() as u32)
         }
+        // Every record vector of Details, named here so that adding one without copying it
+        // below does not compile.
+        let Details {
+            projects: _,
+            enrollments: _,
+            incomes: _,
+            disabilities: _,
+            health: _,
+            contacts: _,
+            moving_on: _,
+            education: _,
+        } = self;
         let mut d = Details {
             projects: self
                 .projects
@@ -259,6 +271,8 @@ impl Details {
             e.disabilities = copy(&mut d.disabilities, self.disabilities(i));
             e.health = copy(&mut d.health, self.health(i));
             e.contacts = copy(&mut d.contacts, self.contacts(i));
+            e.moving_on = copy(&mut d.moving_on, self.moving_on(i));
+            e.education = copy(&mut d.education, self.education(i));
             d.enrollments.push(e);
         }
         d

@@ -17,6 +17,25 @@ pub fn restrict(facts: &Facts, keep: &[bool]) -> Facts {
 /// As [`restrict`], also giving the kept enrollments' indexes in `facts`, in their new
 /// order (for [`super::detail::Details::restrict`]).
 pub fn restrict_with_enrollments(facts: &Facts, keep: &[bool]) -> (Facts, Vec<u32>) {
+    // Every field of Facts, named here so that adding one without restricting it below
+    // does not compile.
+    let Facts {
+        organizations: _,
+        projects: _,
+        inventory: _,
+        enrollments: _,
+        households: _,
+        persons: _,
+        person_enrollments: _,
+        service_days: _,
+        conditions: _,
+        dv: _,
+        incomes: _,
+        bed_nights: _,
+        funders: _,
+        data_start: _,
+        counts: _,
+    } = facts;
     let kept = |p: u32| keep.get(p as usize).copied().unwrap_or(false);
     let mut old_index: Vec<u32> = Vec::new();
     let mut out = Facts {
