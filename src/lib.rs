@@ -12,6 +12,7 @@ pub mod facts;
 pub mod hmis;
 pub mod ingest;
 pub mod log;
+pub mod mem;
 pub mod output;
 pub mod reports;
 pub mod synth;

@@ -11,6 +11,8 @@ use hmis::cli::{Cli, Command};
 use hmis::commands::{self, Exit};
 
 fn main() -> ExitCode {
+    // Two malloc arenas instead of one per thread: a lower peak, no slower (src/mem.rs).
+    hmis::mem::limit_arenas(2);
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -588,17 +588,39 @@ pub fn apr_all_and_each(
     params: &Params,
 ) -> Vec<Report> {
     use reports::apr::Kind;
-    let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
-    let mut out = vec![apr_report(
-        facts,
-        details,
-        params,
-        Kind::Apr,
-        None,
-        all,
-        "apr".into(),
-        " - all projects".into(),
-    )];
+    let index = reports::apr::ProjectIndex::new(facts);
+    // The APR of all projects runs beside the first per-project ones.
+    let (all, mut each_reports) = rayon::join(
+        || {
+            let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
+            apr_report(
+                facts,
+                details,
+                params,
+                Kind::Apr,
+                None,
+                all,
+                "apr".into(),
+                " - all projects".into(),
+            )
+        },
+        || apr_each(facts, details, params, &index),
+    );
+    let mut out = Vec::with_capacity(each_reports.len() + 1);
+    out.push(all);
+    out.append(&mut each_reports);
+    out
+}
+
+/// The APR of each project, in project order, under `DIR/apr-projects/`.
+fn apr_each(
+    facts: &Facts,
+    details: &facts::detail::Details,
+    params: &Params,
+    index: &reports::apr::ProjectIndex,
+) -> Vec<Report> {
+    use reports::apr::Kind;
+    let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut each = Vec::with_capacity(facts.projects.len());
     for (i, p) in facts.projects.iter().enumerate() {
@@ -611,7 +633,6 @@ pub fn apr_all_and_each(
     }
     // One project's APR reads only that project's enrollments; the projects run in
     // parallel and are collected in project order.
-    let index = reports::apr::ProjectIndex::new(facts);
     out.par_extend(each.into_par_iter().map(|(i, stem, title)| {
         let mut r = apr_report_indexed(
             facts,
@@ -622,12 +643,27 @@ pub fn apr_all_and_each(
             vec![i as u32],
             format!("apr-project-{stem}"),
             title,
-            Some(&index),
+            Some(index),
         );
         reports::apr::set_path(&mut r, format!("{APR_PROJECTS}/{stem}"));
         r
     }));
     out
+}
+
+/// Suspected duplicate client records within each export, for the DQ report: from the
+/// run's matcher when it ran, else (`--identity personal-id`) from the matcher run now
+/// with the built-in rules.
+pub fn agency_duplicates(
+    dataset: &Dataset,
+    identity: Option<&Identity>,
+) -> Vec<reports::dq::AgencyDuplicates> {
+    identity
+        .and_then(|i| within_agency_duplicates(dataset, i))
+        .unwrap_or_else(|| {
+            let d = dedup::deduplicate(dataset, &Rules::builtin(), &dedup::Options::default());
+            duplicates_of(dataset, &d)
+        })
 }
 
 /// Suspected duplicate client records within each export: the matcher's accepted links
@@ -717,14 +753,7 @@ pub fn dq_report(
         Some(crate::cli::SpecArg::Fy2026) => Spec::Fy2026,
         None => Spec::for_end(params.end),
     };
-    let duplicates = duplicates.unwrap_or_else(|| {
-        let d = dedup::deduplicate(
-            &ingest.dataset,
-            &Rules::builtin(),
-            &dedup::Options::default(),
-        );
-        duplicates_of(&ingest.dataset, &d)
-    });
+    let duplicates = duplicates.unwrap_or_else(|| agency_duplicates(&ingest.dataset, None));
     let scope = if projects.len() == facts.projects.len() {
         String::new()
     } else {

@@ -37,6 +37,7 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     };
     // Validation is done: the columns only it needed go before matching and the facts.
     ingest.dataset.keep_for_reports();
+    crate::mem::trim();
     phases.mark("ingest");
     for (origin, reason) in &ingest.unusable {
         eprintln!("hmis: export rejected: {origin}: {reason}");
@@ -60,6 +61,7 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
         None
     };
     identity.keep_crosswalk_only();
+    crate::mem::trim();
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params, &log);
     phases.mark("facts");

@@ -304,6 +304,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     pipeline::warn_params(&params, &ingest.dataset, &log);
     // Validation is done: the columns only it needed go before matching and the facts.
     ingest.dataset.keep_for_reports();
+    crate::mem::trim();
 
     log.phase("finding each person's records (dedup)");
     let mut identity = match settings.options.identity.unwrap_or_default() {
@@ -314,15 +315,17 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     };
     let dedup_files =
         pipeline::write_dedup_files_with(&out, &ingest.dataset, &identity, !settings.no_pii_files)?;
-    let duplicates = if settings.reports.contains(&ReportName::Dq) {
-        pipeline::within_agency_duplicates(&ingest.dataset, &identity)
-    } else {
-        None
-    };
+    // The DQ report's duplicates now, while the client records are loaded.
+    let duplicates = settings
+        .reports
+        .contains(&ReportName::Dq)
+        .then(|| pipeline::agency_duplicates(&ingest.dataset, Some(&identity)));
     identity.keep_crosswalk_only();
+    crate::mem::trim();
     phases.mark("dedup");
     log.phase("building facts");
     let facts = pipeline::facts(&ingest, &identity, &params, &log);
+    crate::mem::trim();
     phases.mark("facts");
     log.phase("running reports");
     let standard: Vec<ReportName> = settings
@@ -333,11 +336,26 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
         .collect();
     pipeline::note_lookbacks(&standard, &facts, &params, &log);
     let mut reports = pipeline::run_reports(&standard, &facts, &params)?;
+    phases.mark("reports");
     let mut aprs = Vec::new();
     let wants_apr = settings.reports.contains(&ReportName::Apr);
     let wants_dq = settings.reports.contains(&ReportName::Dq);
-    let details =
-        (wants_apr || wants_dq).then(|| crate::facts::detail::build(&ingest.dataset, &facts));
+    // From here on everything reads the facts: the loaded tables are released (as the APR
+    // details read them, export by export), but for the enrollments' PersonalIDs the
+    // organizations' folders count client records by.
+    let keep = [("Enrollment", "PersonalID")];
+    let details = if wants_apr || wants_dq {
+        Some(crate::facts::detail::build_releasing(
+            &mut ingest.dataset,
+            &facts,
+            &keep,
+        ))
+    } else {
+        ingest.dataset.release_tables(&keep);
+        None
+    };
+    crate::mem::trim();
+    phases.mark("details");
     if let (true, Some(details)) = (wants_dq, &details) {
         let all: Vec<u32> = (0..facts.projects.len() as u32).collect();
         reports.push(pipeline::dq_report(
@@ -351,11 +369,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
             duplicates,
         ));
     }
-    // From here on everything reads the facts: free the loaded tables (the organizations'
-    // folders still count client records by the enrollments' PersonalIDs).
-    ingest
-        .dataset
-        .release_tables(&[("Enrollment", "PersonalID")]);
+    phases.mark("dq");
     if let (true, Some(details)) = (wants_apr, &details) {
         aprs = pipeline::apr_all_and_each(&facts, details, &params);
     }
@@ -367,7 +381,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     };
     let zips = pipeline::write_sage_zips(&out, &aprs)?;
     reports.extend(aprs);
-    phases.mark("reports");
+    phases.mark("apr");
     let mut run = pipeline::run_info(&ingest, &identity, &params);
     run.timing = Some(phases.line());
     let mut other: Vec<(PathBuf, String)> = vec![

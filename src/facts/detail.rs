@@ -362,12 +362,12 @@ pub fn ssn_shape(s: &str) -> SsnShape {
     SsnShape::Valid
 }
 
-fn projects(dataset: &Dataset, facts: &Facts) -> Vec<ProjectDetail> {
+fn projects(exports: &[Export], facts: &Facts) -> Vec<ProjectDetail> {
     facts
         .projects
         .iter()
         .map(|pr| {
-            let Some(ex) = dataset.exports.get(pr.export as usize) else {
+            let Some(ex) = exports.get(pr.export as usize) else {
                 return ProjectDetail::default();
             };
             let t = ex.table("Project");
@@ -417,22 +417,62 @@ struct Part {
 /// Builds the detail facts for the enrollments of `facts`. Deterministic whatever the
 /// thread count: records are grouped by enrollment and sorted by their content.
 pub fn build(dataset: &Dataset, facts: &Facts) -> Details {
-    let mut by_export: Vec<Vec<(u32, u32)>> = vec![Vec::new(); dataset.exports.len()];
+    build_from(Keep(dataset), facts)
+}
+
+/// As [`build`], for the end of a run where nothing reads the loaded tables after the
+/// details: each export's tables are released (all but the `keep` columns, see
+/// [`Export::release_tables`]) as soon as its details are read, so the whole dataset never
+/// sits in memory beside the whole details.
+pub fn build_releasing(dataset: &mut Dataset, facts: &Facts, keep: &[(&str, &str)]) -> Details {
+    build_from(Release { dataset, keep }, facts)
+}
+
+/// Where the details read the exports from, and what happens to them once read.
+trait Source {
+    fn exports(&self) -> &[Export];
+    /// The exports in `range` have been read.
+    fn done(&mut self, _range: std::ops::Range<usize>) {}
+}
+
+struct Keep<'a>(&'a Dataset);
+
+impl Source for Keep<'_> {
+    fn exports(&self) -> &[Export] {
+        &self.0.exports
+    }
+}
+
+struct Release<'a> {
+    dataset: &'a mut Dataset,
+    keep: &'a [(&'a str, &'a str)],
+}
+
+impl Source for Release<'_> {
+    fn exports(&self) -> &[Export] {
+        &self.dataset.exports
+    }
+    fn done(&mut self, range: std::ops::Range<usize>) {
+        for ex in &mut self.dataset.exports[range] {
+            ex.release_tables(self.keep);
+        }
+        // Freed column memory goes back to the system now: without this the run's peak
+        // is about 0.9 GB higher at 1M persons (benches/README.md).
+        crate::mem::trim();
+    }
+}
+
+fn build_from(mut src: impl Source, facts: &Facts) -> Details {
+    let mut by_export: Vec<Vec<(u32, u32)>> = vec![Vec::new(); src.exports().len()];
     for (g, e) in facts.enrollments.iter().enumerate() {
         if let Some(v) = by_export.get_mut(e.export as usize) {
             v.push((e.row, g as u32));
         }
     }
-    let parts: Vec<Part> = dataset
-        .exports
-        .par_iter()
-        .zip(by_export.par_iter())
-        .map(|(ex, rows)| part(ex, rows))
-        .collect();
     let n = facts.enrollments.len();
     let mut d = Details {
         enrollments: vec![EnrollmentDetail::default(); n],
-        projects: projects(dataset, facts),
+        projects: projects(src.exports(), facts),
         ..Default::default()
     };
     let mut incomes = Vec::new();
@@ -441,16 +481,29 @@ pub fn build(dataset: &Dataset, facts: &Facts) -> Details {
     let mut contacts = Vec::new();
     let mut moving_on = Vec::new();
     let mut education = Vec::new();
-    for p in parts {
-        for (g, r) in p.rows {
-            d.enrollments[g as usize] = r;
+    // A few exports at a time (as many as there are threads), each merged and dropped
+    // before the next: the exports' parts never all sit in memory beside the result.
+    let n_exports = src.exports().len();
+    let step = rayon::current_num_threads().max(1);
+    for first in (0..n_exports).step_by(step) {
+        let range = first..(first + step).min(n_exports);
+        let parts: Vec<Part> = src.exports()[range.clone()]
+            .par_iter()
+            .zip(by_export[range.clone()].par_iter())
+            .map(|(ex, rows)| part(ex, rows))
+            .collect();
+        for p in parts {
+            for (g, r) in p.rows {
+                d.enrollments[g as usize] = r;
+            }
+            incomes.extend(p.incomes);
+            disabilities.extend(p.disabilities);
+            health.extend(p.health);
+            contacts.extend(p.contacts);
+            moving_on.extend(p.moving_on);
+            education.extend(p.education);
         }
-        incomes.extend(p.incomes);
-        disabilities.extend(p.disabilities);
-        health.extend(p.health);
-        contacts.extend(p.contacts);
-        moving_on.extend(p.moving_on);
-        education.extend(p.education);
+        src.done(range);
     }
     incomes.par_sort_unstable_by(|a, b| {
         (a.0, a.1.date, a.1.stage, a.1.income_any, a.1.sources)

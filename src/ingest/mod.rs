@@ -70,6 +70,35 @@ pub struct Export {
 }
 
 impl Export {
+    /// [`Dataset::release_tables`] for one export.
+    pub fn release_tables(&mut self, keep: &[(&str, &str)]) -> usize {
+        let freed = self.retain_columns(|file, name| keep.contains(&(file, name)));
+        for t in &mut self.tables {
+            if t.names.is_empty() {
+                t.lines = Vec::new();
+            }
+        }
+        freed
+    }
+
+    /// Keeps the columns `keep(file, column)` accepts; returns the bytes freed.
+    fn retain_columns(&mut self, keep: impl Fn(&str, &str) -> bool) -> usize {
+        let mut freed = 0;
+        for t in &mut self.tables {
+            let before = t.heap_bytes();
+            let file = t.file.clone();
+            let (names, columns): (Vec<String>, Vec<table::Column>) = std::mem::take(&mut t.names)
+                .into_iter()
+                .zip(std::mem::take(&mut t.columns))
+                .filter(|(n, _)| keep(&file, n))
+                .unzip();
+            t.names = names;
+            t.columns = columns;
+            freed += before.saturating_sub(t.heap_bytes());
+        }
+        freed
+    }
+
     /// The table of an FY2026 file, e.g. `export.table("Enrollment")`.
     pub fn table(&self, file: &str) -> &Table {
         let i = Schema::fy2026()
@@ -201,36 +230,18 @@ impl Dataset {
     /// details) are built and nothing reads the tables any more: the rest of a run works on
     /// the facts. Exports keep their metadata (IDs, source, period). Returns the bytes freed.
     pub fn release_tables(&mut self, keep: &[(&str, &str)]) -> usize {
-        let freed = self.retain_columns(|file, name| keep.contains(&(file, name)));
-        for ex in &mut self.exports {
-            for t in &mut ex.tables {
-                if t.names.is_empty() {
-                    t.lines = Vec::new();
-                }
-            }
-        }
-        freed
+        self.exports
+            .iter_mut()
+            .map(|e| e.release_tables(keep))
+            .sum()
     }
 
     /// Keeps the columns `keep(file, column)` accepts; returns the bytes freed.
     fn retain_columns(&mut self, keep: impl Fn(&str, &str) -> bool) -> usize {
-        let mut freed = 0;
-        for ex in &mut self.exports {
-            for t in &mut ex.tables {
-                let before = t.heap_bytes();
-                let file = t.file.clone();
-                let (names, columns): (Vec<String>, Vec<table::Column>) =
-                    std::mem::take(&mut t.names)
-                        .into_iter()
-                        .zip(std::mem::take(&mut t.columns))
-                        .filter(|(n, _)| keep(&file, n))
-                        .unzip();
-                t.names = names;
-                t.columns = columns;
-                freed += before.saturating_sub(t.heap_bytes());
-            }
-        }
-        freed
+        self.exports
+            .iter_mut()
+            .map(|e| e.retain_columns(&keep))
+            .sum()
     }
 
     /// Drops, after validation, the columns that only validation needed: record-keeping

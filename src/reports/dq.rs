@@ -20,6 +20,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::facts::Facts;
 use crate::facts::detail::Details;
@@ -188,6 +189,7 @@ pub fn report(facts: &Facts, details: &Details, p: &DqParams) -> Report {
     let index = ProjectIndex::new(facts);
     let mut groups: Vec<Group> = Vec::new();
     let mut empty = 0usize;
+    let mut pending = Vec::new();
     for (key, projects) in keyed {
         let (label, export, organization) = match p.by {
             By::Organization => {
@@ -208,7 +210,16 @@ pub fn report(facts: &Facts, details: &Details, p: &DqParams) -> Report {
                 )
             }
         };
-        let (persons, tables, rates) = build_group(facts, details, p, projects, &index);
+        pending.push((label, export, organization, projects));
+    }
+    // The groups' universes are independent: built in parallel, kept in key order.
+    let built: Vec<(u64, Vec<Table>, Vec<ElementRate>)> = pending
+        .par_iter()
+        .map(|(_, _, _, projects)| build_group(facts, details, p, projects.clone(), &index))
+        .collect();
+    for ((label, export, organization, _), (persons, tables, rates)) in
+        pending.into_iter().zip(built)
+    {
         if persons == 0 {
             empty += 1;
             continue;
