@@ -55,27 +55,28 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
         &ingest.dataset,
         opts.identity.unwrap_or(crate::cli::Identity::Unduplicated),
     );
-    let duplicates = if single == Some(ReportName::Dq) {
-        pipeline::within_agency_duplicates(&ingest.dataset, &identity)
-    } else {
-        None
-    };
+    // The DQ report's duplicates now, while the client records are loaded.
+    let duplicates = (single == Some(ReportName::Dq))
+        .then(|| pipeline::agency_duplicates(&ingest.dataset, Some(&identity)));
     identity.keep_crosswalk_only();
     crate::mem::trim();
     phases.mark("dedup");
     let facts = pipeline::facts(&ingest, &identity, &params, &log);
+    crate::mem::trim();
     phases.mark("facts");
     let mut other = Vec::new();
     let reports = match single {
         Some(ReportName::Dq) => {
-            let details = crate::facts::detail::build(&ingest.dataset, &facts);
+            // The details are the tables' last reader: each export is released once read.
+            let details = crate::facts::detail::build_releasing(&mut ingest.dataset, &facts, &[]);
             let projects = pipeline::select_projects(&facts, &args.projects, &args.project_types)?;
             vec![pipeline::dq_report(
                 &ingest, &facts, &details, &params, args.spec, projects, args.by, duplicates,
             )]
         }
         Some(report) => {
-            let details = crate::facts::detail::build(&ingest.dataset, &facts);
+            // The details are the tables' last reader: each export is released once read.
+            let details = crate::facts::detail::build_releasing(&mut ingest.dataset, &facts, &[]);
             let projects = pipeline::select_projects(&facts, &args.projects, &args.project_types)?;
             let (kind, name) = if report == ReportName::Apr {
                 (crate::reports::apr::Kind::Apr, "apr")
