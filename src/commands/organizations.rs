@@ -192,6 +192,7 @@ fn organization_reports(
                     all,
                     "apr".into(),
                     title,
+                    None,
                 ));
             }
             _ => {}

@@ -526,26 +526,10 @@ pub fn safe(id: &str) -> String {
 /// The folder of `DIR` holding the per-project APRs of `hmis run`.
 pub const APR_PROJECTS: &str = "apr-projects";
 
-/// The APR or CAPER for one set of projects (`name` = file stem).
+/// The APR or CAPER for one set of projects (`name` = file stem); with `index`, reading
+/// only the selected projects' enrollments.
 #[allow(clippy::too_many_arguments)]
 pub fn apr_report(
-    facts: &Facts,
-    details: &facts::detail::Details,
-    params: &Params,
-    kind: reports::apr::Kind,
-    spec: Option<crate::cli::SpecArg>,
-    projects: Vec<u32>,
-    name: String,
-    scope: String,
-) -> Report {
-    apr_report_indexed(
-        facts, details, params, kind, spec, projects, name, scope, None,
-    )
-}
-
-/// As [`apr_report`], reading the selected projects' enrollments from `index`.
-#[allow(clippy::too_many_arguments)]
-fn apr_report_indexed(
     facts: &Facts,
     details: &facts::detail::Details,
     params: &Params,
@@ -602,6 +586,7 @@ pub fn apr_all_and_each(
                 all,
                 "apr".into(),
                 " - all projects".into(),
+                None,
             )
         },
         || apr_each(facts, details, params, &index),
@@ -634,7 +619,7 @@ fn apr_each(
     // One project's APR reads only that project's enrollments; the projects run in
     // parallel and are collected in project order.
     out.par_extend(each.into_par_iter().map(|(i, stem, title)| {
-        let mut r = apr_report_indexed(
+        let mut r = apr_report(
             facts,
             details,
             params,

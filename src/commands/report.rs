@@ -92,6 +92,7 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
                 projects,
                 name.to_string(),
                 String::new(),
+                None,
             )];
             other = pipeline::write_sage_zips(&args.out, &r)?;
             r

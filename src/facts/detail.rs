@@ -236,11 +236,7 @@ impl Details {
     /// `enrollments` are the kept enrollments' indexes here, in their new order, and
     /// `keep[project]` the kept projects.
     pub fn restrict(&self, enrollments: &[u32], keep: &[bool]) -> Details {
-        fn copy<T: Clone>(to: &mut Vec<T>, items: &[T]) -> (u32, u32) {
-            let a = to.len() as u32;
-            to.extend_from_slice(items);
-            (a, to.len() as u32)
-        }
+        use super::scope::copy;
         // Every record vector of Details, named here so that adding one without copying it
         // below does not compile.
         let Details {

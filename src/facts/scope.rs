@@ -125,7 +125,7 @@ pub fn restrict_with_enrollments(facts: &Facts, keep: &[bool]) -> (Facts, Vec<u3
 }
 
 /// Appends `items` to `to`; returns their range there.
-fn copy<T: Clone>(to: &mut Vec<T>, items: &[T]) -> (u32, u32) {
+pub(crate) fn copy<T: Clone>(to: &mut Vec<T>, items: &[T]) -> (u32, u32) {
     let a = to.len() as u32;
     to.extend_from_slice(items);
     (a, to.len() as u32)
