@@ -117,17 +117,6 @@ fn norm(v: &str) -> String {
     }
 }
 
-fn grid(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    r.records()
-        .map(|x| x.unwrap().iter().map(|s| s.to_string()).collect())
-        .collect()
-}
-
 fn cell_name(r: usize, c: usize) -> String {
     format!("{}{}", (b'A' + c as u8) as char, r + 1)
 }
@@ -426,13 +415,10 @@ fn lsa_sample_every_project_reconciles() {
         }
     }
     assert_eq!(projects, 72);
-    let mut top: Vec<String> = std::fs::read_dir(out.path())
-        .unwrap()
-        .map(|f| f.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with("apr"))
-        .collect();
-    top.sort();
-    assert_eq!(top, ["apr", "apr-projects", "apr-sage.zip", "apr.xlsx"]);
+    assert_eq!(
+        apr_entries(out.path()),
+        ["apr", "apr-projects", "apr-sage.zip", "apr.xlsx"]
+    );
     let s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
             .unwrap();

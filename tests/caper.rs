@@ -39,17 +39,6 @@ fn caper_fy2026() -> Vec<&'static str> {
 /// Tables only the CAPER has (the APR has Q22a1/Q22b and no Q24a; Q10d is by age ranges).
 const CAPER_ONLY: &[&str] = &["Q10d", "Q22a2", "Q22d", "Q24a"];
 
-fn grid(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    r.records()
-        .map(|x| x.unwrap().iter().map(|s| s.to_string()).collect())
-        .collect()
-}
-
 /// The numbers of the row labelled `row` (None when the table or row is absent).
 fn row(dir: &Path, table: &str, label: &str) -> Option<Vec<u64>> {
     let g = grid(&dir.join(format!("{table}.csv")));

@@ -99,3 +99,26 @@ pub fn count_for<'a>(
         .find(|r| r["file"] == file)
         .unwrap_or_else(|| panic!("no ingest.csv line for {file}"))
 }
+
+/// A CSV file as rows of cells, header row included, rows of any length (a Sage grid).
+pub fn grid(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    r.records()
+        .map(|x| x.unwrap().iter().map(|s| s.to_string()).collect())
+        .collect()
+}
+
+/// The names at the top of an output folder that start with `apr`, sorted.
+pub fn apr_entries(dir: &Path) -> Vec<String> {
+    let mut top: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("apr"))
+        .collect();
+    top.sort();
+    top
+}
