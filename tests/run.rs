@@ -445,11 +445,11 @@ fn per_project_aprs_are_in_their_own_folder() {
         assert!(s[k.as_str()]["persons"].is_u64(), "{k}.persons");
     }
     assert_eq!(reports["apr"]["xlsx"].as_str(), Some("apr.xlsx"));
-    // One "Persons served" card for the APR of all projects and one for the DQ report;
-    // none per project.
+    // One "APR: persons served" card, for the APR of all projects; none per project.
     assert_eq!(
-        html.matches("class=\"l\">Persons served</div>").count(),
-        2,
+        html.matches("class=\"l\">APR: persons served</div>")
+            .count(),
+        1,
         "one APR headline card (all projects), none per project"
     );
 }

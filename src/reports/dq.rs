@@ -293,12 +293,12 @@ pub fn report(facts: &Facts, details: &Details, p: &DqParams) -> Report {
         },
         Headline {
             key: "dq.persons".into(),
-            label: "Persons served".into(),
+            label: "DQ: persons served".into(),
             value: Cell::Count(all.persons),
         },
         Headline {
             key: format!("dq.{}", p.by.plural()),
-            label: format!("{} ranked", p.by.noun()),
+            label: format!("DQ: {} ranked", p.by.plural()),
             value: Cell::Count(groups.len() as u64),
         },
     ];

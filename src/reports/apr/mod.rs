@@ -603,12 +603,12 @@ pub fn report_indexed(
         headlines: vec![
             Headline {
                 key: format!("{key}.persons"),
-                label: "Persons served".into(),
+                label: format!("{}: persons served", kind_label(p.kind)),
                 value: persons,
             },
             Headline {
                 key: format!("{key}.households"),
-                label: "Households served".into(),
+                label: format!("{}: households served", kind_label(p.kind)),
                 value: households,
             },
         ],
@@ -647,4 +647,12 @@ pub fn caper_tables(fy24: bool) -> Vec<&'static str> {
         v.push("Q24e");
     }
     v
+}
+
+/// "APR" or "CAPER", for labels.
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Apr => "APR",
+        Kind::Caper => "CAPER",
+    }
 }
