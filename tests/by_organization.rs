@@ -145,12 +145,21 @@ fn one_folder_per_organization_with_only_its_own_data() {
         // every agency), and the total is the organization's subtotal.
         let card = rows(&dir.join("effectiveness/by_organization.csv"));
         let org_name = &entry["OrganizationName"];
+        // The system's label: the name, with the OrganizationID when another agency's
+        // organization has the same name.
+        let with_id = format!("{org_name} ({})", entry["OrganizationID"]);
+        let subtotal = card
+            .keys()
+            .find_map(|l| l.strip_prefix("Subtotal: "))
+            .unwrap()
+            .to_string();
+        assert!(subtotal == *org_name || subtotal == with_id, "{subtotal}");
         for (label, values) in &card {
-            if let Some(sub) = label.strip_prefix("Subtotal: ") {
-                assert_eq!(sub, org_name);
+            if label.starts_with("Subtotal: ") {
                 assert!(sys_scorecard[label].contains(values), "{label}");
+                assert_eq!(sys_scorecard[label].len(), 1, "{label} is not unique");
             } else if label == "Organization total" {
-                assert!(sys_scorecard[&format!("Subtotal: {org_name}")].contains(values));
+                assert!(sys_scorecard[&format!("Subtotal: {subtotal}")].contains(values));
             } else {
                 let project = label.split(" — ").nth(1).unwrap();
                 assert!(my_names.contains(project), "{label}");

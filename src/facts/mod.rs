@@ -254,6 +254,25 @@ impl Facts {
         self.persons[p as usize].records
     }
 
+    /// Each organization's name for report rows: the name, followed by its OrganizationID
+    /// when another organization (of another agency) has the same name.
+    pub fn organization_labels(&self) -> Vec<String> {
+        let mut count: std::collections::HashMap<&str, usize> = Default::default();
+        for o in &self.organizations {
+            *count.entry(o.name.as_str()).or_default() += 1;
+        }
+        self.organizations
+            .iter()
+            .map(|o| {
+                if count[o.name.as_str()] > 1 {
+                    format!("{} ({})", o.name, o.id)
+                } else {
+                    o.name.clone()
+                }
+            })
+            .collect()
+    }
+
     pub fn person(&self, e: &Enrollment) -> &PersonFacts {
         &self.persons[e.person as usize]
     }

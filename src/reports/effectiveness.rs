@@ -384,6 +384,7 @@ pub fn report_scoped(facts: &Facts, params: &Params, scope: Option<&[bool]>) -> 
     };
     // Groups: each project, each type, each organization, the SPM projects, the system.
     let mut groups: Vec<Vec<u32>> = order.iter().map(|&p| vec![p]).collect();
+    let org_labels = facts.organization_labels();
     let mut types: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
     let mut orgs: BTreeMap<(String, u32), Vec<u32>> = BTreeMap::new();
     for &p in &order {
@@ -392,10 +393,12 @@ pub fn report_scoped(facts: &Facts, params: &Params, scope: Option<&[bool]>) -> 
             .entry(pr.project_type.map_or(99, |t| t.code()))
             .or_default()
             .push(p);
-        let org = &facts.organizations[pr.organization as usize];
-        orgs.entry((org.name.clone(), pr.organization))
-            .or_default()
-            .push(p);
+        orgs.entry((
+            org_labels[pr.organization as usize].clone(),
+            pr.organization,
+        ))
+        .or_default()
+        .push(p);
     }
     let type_keys: Vec<i32> = types.keys().copied().collect();
     let org_keys: Vec<(String, u32)> = orgs.keys().cloned().collect();

@@ -372,12 +372,13 @@ pub fn report(facts: &Facts, params: &Params) -> Result<Report, OverviewError> {
         .iter()
         .map(|c| frame::u32s(&by_org, c))
         .collect::<PolarsResult<_>>()?;
+    let org_labels = facts.organization_labels();
     let mut org_rows: Vec<(String, Vec<Cell>)> = org_keys
         .iter()
         .enumerate()
         .map(|(k, &o)| {
             (
-                facts.organizations[o as usize].name.clone(),
+                org_labels[o as usize].clone(),
                 org_cols.iter().map(|c| Cell::Count(c[k] as u64)).collect(),
             )
         })
