@@ -119,8 +119,9 @@ pub fn write(
             hidden += suppress::apply(&mut reps, n as u64);
         }
         let mut other = Vec::new();
-        let aprs: Vec<Report> = reps.iter().filter(|r| r.name == "apr").cloned().collect();
-        other.extend(pipeline::write_sage_zips(&dir, &aprs)?);
+        if let Some(apr) = reps.iter().find(|r| r.name == "apr") {
+            other.extend(pipeline::write_sage_zips(&dir, std::slice::from_ref(apr))?);
+        }
         let info = organization_info(run, ingest, &scoped, org.export);
         pipeline::write_outputs_as(&dir, &reps, &info, &other, formats)?;
         index
@@ -220,13 +221,15 @@ fn organization_info(run: &RunInfo, ingest: &Ingest, scoped: &Facts, export: u32
         }
     }
     // Client records behind the organization's enrollments: (export, PersonalID) pairs.
+    // Every enrollment of an organization is in its own export's Enrollment table.
     let mut records: Vec<(u32, &str)> = Vec::new();
-    for e in &scoped.enrollments {
-        if let Some(x) = ingest.dataset.exports.get(e.export as usize)
-            && let Some(pids) = x.table("Enrollment").str_col("PersonalID")
-            && (e.row as usize) < x.table("Enrollment").len()
-        {
-            records.push((e.export, pids.get(e.row as usize)));
+    if let Some(t) = ex.map(|x| x.table("Enrollment"))
+        && let Some(pids) = t.str_col("PersonalID")
+    {
+        for e in scoped.enrollments.iter().filter(|e| e.export == export) {
+            if (e.row as usize) < t.len() {
+                records.push((e.export, pids.get(e.row as usize)));
+            }
         }
     }
     records.sort_unstable();

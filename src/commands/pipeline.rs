@@ -653,7 +653,7 @@ pub fn agency_duplicates(
 
 /// Suspected duplicate client records within each export: the matcher's accepted links
 /// whose two records are in the same export (None when the matcher did not run).
-pub fn within_agency_duplicates(
+fn within_agency_duplicates(
     dataset: &Dataset,
     identity: &Identity,
 ) -> Option<Vec<reports::dq::AgencyDuplicates>> {

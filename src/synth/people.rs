@@ -483,7 +483,7 @@ impl<'a> Ctx<'a> {
         }
         let sex = if noisy && rng.chance(0.01) { 99 } else { m.sex };
         r.i("Sex", sex);
-        for (c, v) in RACE_COLS.iter().zip(m.race) {
+        for (c, v) in crate::hmis::RACE_COLUMNS.iter().zip(m.race) {
             r.i(c, v);
         }
         r.oi("RaceNone", m.race_none);
@@ -1158,16 +1158,6 @@ impl<'a> Ctx<'a> {
         }
     }
 }
-
-const RACE_COLS: [&str; 7] = [
-    "AmIndAKNative",
-    "Asian",
-    "BlackAfAmerican",
-    "HispanicLatinao",
-    "MidEastNAfrican",
-    "NativeHIPacific",
-    "White",
-];
 
 fn person_key(num: u64) -> String {
     format!("P{:08}-{:02}", num >> 4, num & 15)

@@ -355,15 +355,7 @@ fn generated_community_passes_strict_checks() {
             }
             let none = &r[col(c, "RaceNone")];
             if !none.is_empty() {
-                for rc in [
-                    "AmIndAKNative",
-                    "Asian",
-                    "BlackAfAmerican",
-                    "HispanicLatinao",
-                    "MidEastNAfrican",
-                    "NativeHIPacific",
-                    "White",
-                ] {
+                for rc in crate::hmis::RACE_COLUMNS {
                     assert_eq!(r[col(c, rc)], "0");
                 }
             }
