@@ -375,7 +375,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     }
     // Suppression covers every report table, the DQ's and the APR's (and its Sage zip)
     // included.
-    let hidden = match settings.suppress_below {
+    let mut hidden = match settings.suppress_below {
         Some(n) => suppress::apply(&mut reports, n as u64) + suppress::apply(&mut aprs, n as u64),
         None => 0,
     };
@@ -396,7 +396,6 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     ];
     other.extend(dedup_files);
     other.extend(zips);
-    let mut hidden = hidden;
     if settings.by_organization {
         log.phase("writing the organizations' folders");
         let w = super::organizations::write(
