@@ -250,14 +250,15 @@ pub fn candidates(
                             continue;
                         }
                         let (lo, hi) = (ia.min(ib), ia.max(ib));
-                        let cmp = comparer.compare(
-                            lo as usize,
-                            hi as usize,
-                            &records[lo as usize],
-                            &records[hi as usize],
-                        );
+                        let (rl, rh) = (&records[lo as usize], &records[hi as usize]);
                         acc.compared += 1;
                         acc.by_tag[(bkey >> 56) as usize % 12] += 1;
+                        // Training needs every pair's levels; otherwise a pair that cannot
+                        // reach `keep` is not scored in full.
+                        if !train && comparer.score_bound(lo as usize, hi as usize, rl, rh) < keep {
+                            continue;
+                        }
+                        let cmp = comparer.compare(lo as usize, hi as usize, rl, rh);
                         if let Some(p) = acc.patterns.as_mut() {
                             *p.entry(cmp.levels).or_default() += 1;
                         }

@@ -4,7 +4,8 @@
 //! records of one export that score apart, or a pair an administrator said are different
 //! people.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
+use rayon::prelude::*;
 
 use super::block::Scored;
 use super::compare::{Comparer, Comparison, one_edit};
@@ -67,12 +68,22 @@ pub struct Clustering {
     pub twins_kept_apart: u64,
 }
 
+/// Union-find over record indices. Each set's members form a circular list through `next`
+/// (joining two sets splices their lists in O(1)), so no set owns an allocation.
 struct Sets {
     parent: Vec<u32>,
-    members: Vec<Vec<u32>>,
+    size: Vec<u32>,
+    next: Vec<u32>,
 }
 
 impl Sets {
+    fn new(n: usize) -> Sets {
+        Sets {
+            parent: (0..n as u32).collect(),
+            size: vec![1; n],
+            next: (0..n as u32).collect(),
+        }
+    }
     fn find(&mut self, mut x: u32) -> u32 {
         while self.parent[x as usize] != x {
             let p = self.parent[x as usize];
@@ -86,14 +97,24 @@ impl Sets {
         if a == b {
             return;
         }
-        let (big, small) = if self.members[a as usize].len() >= self.members[b as usize].len() {
+        let (big, small) = if self.size[a as usize] >= self.size[b as usize] {
             (a, b)
         } else {
             (b, a)
         };
         self.parent[small as usize] = big;
-        let moved = std::mem::take(&mut self.members[small as usize]);
-        self.members[big as usize].extend(moved);
+        self.size[big as usize] += self.size[small as usize];
+        self.next.swap(big as usize, small as usize);
+    }
+    /// The members of the set whose root (or any member) is `x`.
+    fn members(&self, x: u32) -> impl Iterator<Item = u32> + '_ {
+        let mut cur = Some(x);
+        std::iter::from_fn(move || {
+            let c = cur?;
+            let n = self.next[c as usize];
+            cur = (n != x).then_some(n);
+            Some(c)
+        })
     }
 }
 
@@ -114,10 +135,7 @@ pub fn cluster(
     let n = records.len();
     let accept = comparer.rules.file.thresholds.accept as f32;
     let review = comparer.rules.file.thresholds.review as f32;
-    let mut sets = Sets {
-        parent: (0..n as u32).collect(),
-        members: (0..n as u32).map(|i| vec![i]).collect(),
-    };
+    let mut sets = Sets::new(n);
     let mut out = Clustering::default();
 
     for i in 1..n {
@@ -149,11 +167,13 @@ pub fn cluster(
         }
     }
 
+    let undecided = |p: &Scored| decided.is_empty() || !decided.contains(&(p.a, p.b));
     let mut accepted: Vec<&Scored> = pairs
-        .iter()
-        .filter(|p| p.cmp.score >= accept && !decided.contains(&(p.a, p.b)))
+        .par_iter()
+        .filter(|p| p.cmp.score >= accept && undecided(p))
         .collect();
-    accepted.sort_by(|x, y| {
+    // Pairs are unique, so (score, a, b) orders them totally.
+    accepted.par_sort_unstable_by(|x, y| {
         y.cmp
             .score
             .total_cmp(&x.cmp.score)
@@ -172,16 +192,7 @@ pub fn cluster(
             continue;
         }
         let (ra, rb) = (sets.find(p.a), sets.find(p.b));
-        if ra != rb
-            && !allowed(
-                &sets.members[ra as usize],
-                &sets.members[rb as usize],
-                records,
-                &cannot,
-                comparer,
-                review,
-            )
-        {
+        if ra != rb && !allowed(&sets, ra, rb, records, &cannot, comparer, review) {
             out.guard_refusals += 1;
             refused.push(ReviewPair {
                 a: p.a,
@@ -214,7 +225,7 @@ pub fn cluster(
     // Review: borderline pairs and refused ones, unless they ended up together anyway or an
     // administrator already decided.
     for p in pairs {
-        if p.cmp.score < accept && !decided.contains(&(p.a, p.b)) {
+        if p.cmp.score < accept && undecided(p) {
             refused.push(ReviewPair {
                 a: p.a,
                 b: p.b,
@@ -224,25 +235,26 @@ pub fn cluster(
         }
     }
     refused.retain(|r| out.cluster[r.a as usize] != out.cluster[r.b as usize]);
-    refused.sort_by_key(|r| (r.a, r.b));
+    refused.par_sort_by_key(|r| (r.a, r.b));
     out.review = refused;
-    out.links.sort_by_key(|l| (l.a, l.b));
+    out.links.par_sort_by_key(|l| (l.a, l.b));
     out
 }
 
 /// May the clusters holding `a` and `b` become one person?
 fn allowed(
-    a: &[u32],
-    b: &[u32],
+    sets: &Sets,
+    a: u32,
+    b: u32,
     records: &[Record],
     cannot: &HashSet<(u32, u32)>,
     comparer: &Comparer,
     review: f32,
 ) -> bool {
-    for &x in a {
-        for &y in b {
+    for x in sets.members(a) {
+        for y in sets.members(b) {
             let (lo, hi) = (x.min(y), x.max(y));
-            if cannot.contains(&(lo, hi)) {
+            if !cannot.is_empty() && cannot.contains(&(lo, hi)) {
                 return false;
             }
             let (rx, ry) = (&records[lo as usize], &records[hi as usize]);

@@ -150,6 +150,44 @@ impl Comparer<'_> {
     }
 }
 
+impl Comparer<'_> {
+    /// An upper bound of `compare(..).score`: the exact score of the fields other than the
+    /// names, plus the most the names could add (the best level or exact weight of each, in
+    /// either order). Lets blocking skip the name similarities for pairs that cannot reach
+    /// the review threshold whatever their names say.
+    pub fn score_bound(&self, ia: usize, ib: usize, a: &Record, b: &Record) -> f32 {
+        let w = &self.rules.weights;
+        let mut score = 0.0;
+        let mut add = |f: usize, level: u8| {
+            if level != MISSING {
+                score += w[f][level as usize];
+            }
+        };
+        add(SSN, ssn_level(a, b));
+        add(DOB, dob_level(a, b));
+        add(SEX, known_pair(a.sex, b.sex));
+        add(VETERAN, known_pair(a.veteran, b.veteran));
+        if a.race != 0 && b.race != 0 {
+            add(
+                RACE,
+                if a.race & b.race != 0 {
+                    lv::AGREE
+                } else {
+                    lv::DISAGREE
+                },
+            );
+        }
+        let tf = |i: usize| self.tf.get(i).copied().unwrap_or_default();
+        let (ta, tb) = (tf(ia), tf(ib));
+        let best =
+            |f: usize, exact: f32| -> f32 { w[f].iter().copied().fold(exact.max(0.0), f32::max) };
+        let straight = best(FIRST, ta.first.min(tb.first)) + best(LAST, ta.last.min(tb.last));
+        let crossed = best(FIRST, ta.first.min(tb.last)) + best(LAST, ta.last.min(tb.first));
+        // A margin for the order of float additions.
+        score + straight.max(crossed) + 0.01
+    }
+}
+
 fn known_pair(a: i8, b: i8) -> u8 {
     if a < 0 || b < 0 {
         MISSING
@@ -403,6 +441,66 @@ mod tests {
         // Different valid SSNs and birth dates count strongly against.
         let h = rec("Robert", "Garcia-Lopez", "345678901", (1975, 8, 9), &r);
         assert!(cmp(&a, &h, &r).score < r.file.thresholds.review as f32);
+    }
+
+    const NAMES: [&str; 12] = [
+        "Robert",
+        "Bob",
+        "Roberta",
+        "Garcia",
+        "Garcia-Lopez",
+        "Lopez",
+        "Ann",
+        "Anne",
+        "A",
+        "",
+        "Smith",
+        "Smyth",
+    ];
+    const SSNS: [&str; 7] = [
+        "234567890",
+        "234567809",
+        "234567891",
+        "XXXXX7890",
+        "345678901",
+        "",
+        "123456789",
+    ];
+
+    proptest::proptest! {
+        /// Blocking skips pairs whose bound is below the review threshold: the bound must
+        /// never be below the full score, whatever the fields and name frequencies.
+        #[test]
+        fn score_bound_is_an_upper_bound(
+            names in proptest::collection::vec(0..NAMES.len(), 4),
+            ssns in proptest::collection::vec(0..SSNS.len(), 2),
+            dobs in proptest::collection::vec((0i32..3, 1u8..4, 1u8..4), 2),
+            other in proptest::collection::vec((-1i8..2, 0u8..4, -1i8..2, proptest::bool::ANY), 2),
+            tf in proptest::collection::vec(-5.0f32..20.0, 4),
+        ) {
+            let r = Rules::builtin();
+            let mk = |k: usize| {
+                let (y, m, d) = dobs[k];
+                let mut x = rec(
+                    NAMES[names[2 * k]],
+                    NAMES[names[2 * k + 1]],
+                    SSNS[ssns[k]],
+                    if y == 0 { (0, 0, 0) } else { (1979 + y, m, d) },
+                    &r,
+                );
+                (x.sex, x.race, x.veteran, x.dob_approx) = other[k];
+                x
+            };
+            let (a, b) = (mk(0), mk(1));
+            let tf = [
+                NameWeights { first: tf[0], last: tf[1] },
+                NameWeights { first: tf[2], last: tf[3] },
+            ];
+            let c = Comparer { rules: &r, tf: &tf };
+            let score = c.compare(0, 1, &a, &b).score;
+            let bound = c.score_bound(0, 1, &a, &b);
+            proptest::prop_assert!(bound >= score, "bound {} < score {}", bound, score);
+        }
     }
 
     #[test]

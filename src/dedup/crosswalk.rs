@@ -2,7 +2,8 @@
 //! counts. Built by the matcher ([`super::deduplicate`]) or, for HUD's literal universe, one
 //! person per PersonalID within a source system ([`Crosswalk::by_personal_id`]).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 
 use crate::ingest::Dataset;
 
@@ -25,21 +26,31 @@ impl Crosswalk {
         rows: impl IntoIterator<Item = (usize, &'a str, &'a str)>,
     ) -> Crosswalk {
         let rows: Vec<(usize, &str, &str)> = rows.into_iter().collect();
-        let mut ids: Vec<&str> = rows.iter().map(|r| r.2).collect();
-        ids.sort_unstable();
+        let mut ids: Vec<&str> = rows.par_iter().map(|r| r.2).collect();
+        ids.par_sort_unstable();
         ids.dedup();
-        let index: HashMap<&str, Person> = ids
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (*s, i as Person))
-            .collect();
-        let mut by_export = vec![HashMap::new(); exports];
-        for (e, pid, uid) in rows {
-            by_export[e].insert(pid.to_string(), index[uid]);
+        let mut index: HashMap<&str, Person> = HashMap::with_capacity(ids.len());
+        for (i, s) in ids.iter().enumerate() {
+            index.insert(*s, i as Person);
         }
+        // Each export's map is built on its own thread.
+        let mut of_export: Vec<Vec<(&str, &str)>> = vec![Vec::new(); exports];
+        for (e, pid, uid) in rows {
+            of_export[e].push((pid, uid));
+        }
+        let by_export = of_export
+            .into_par_iter()
+            .map(|rows| {
+                let mut m = HashMap::with_capacity(rows.len());
+                for (pid, uid) in rows {
+                    m.insert(pid.to_string(), index[uid]);
+                }
+                m
+            })
+            .collect();
         Crosswalk {
             by_export,
-            ids: ids.into_iter().map(str::to_string).collect(),
+            ids: ids.into_par_iter().map(str::to_string).collect(),
         }
     }
 

@@ -4,7 +4,7 @@
 //! adds `[household] bonus` to pairs whose fields do not contradict it (no disagreeing SSN,
 //! birth date or first name, not twins); the clusters are then rebuilt.
 
-use std::collections::{BTreeSet, HashMap};
+use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 
@@ -17,32 +17,41 @@ use super::rules::{DOB, FIRST, MISSING, SSN};
 
 /// Households as lists of record indices (each at most once), from Enrollment.HouseholdID.
 pub fn households(dataset: &Dataset, records: &[Record]) -> Vec<Vec<u32>> {
-    let mut by_export: Vec<HashMap<&str, u32>> = vec![HashMap::new(); dataset.exports.len()];
+    let mut of_export: Vec<Vec<u32>> = vec![Vec::new(); dataset.exports.len()];
     for (i, r) in records.iter().enumerate() {
-        let pid = super::personal_id(dataset, r);
-        by_export[r.export as usize].insert(pid, i as u32);
+        of_export[r.export as usize].push(i as u32);
     }
-    let mut out = Vec::new();
-    for (e, ex) in dataset.exports.iter().enumerate() {
-        let en = ex.table("Enrollment");
-        let (Some(pid), Some(hh)) = (en.str_col("PersonalID"), en.str_col("HouseholdID")) else {
-            continue;
-        };
-        let mut groups: HashMap<&str, BTreeSet<u32>> = HashMap::new();
-        for k in 0..en.len() {
-            if let Some(&r) = by_export[e].get(pid.get(k)) {
-                groups.entry(hh.get(k)).or_default().insert(r);
+    // Each export on its own thread; exports in order, each one's households sorted.
+    let per_export: Vec<Vec<Vec<u32>>> = of_export
+        .into_par_iter()
+        .enumerate()
+        .map(|(e, recs)| {
+            let mut by_pid: HashMap<&str, u32> = HashMap::with_capacity(recs.len());
+            for i in recs {
+                by_pid.insert(super::personal_id(dataset, &records[i as usize]), i);
             }
-        }
-        let mut list: Vec<Vec<u32>> = groups
-            .into_values()
-            .filter(|g| g.len() > 1)
-            .map(|g| g.into_iter().collect())
-            .collect();
-        list.sort_unstable();
-        out.extend(list);
-    }
-    out
+            let en = dataset.exports[e].table("Enrollment");
+            let (Some(pid), Some(hh)) = (en.str_col("PersonalID"), en.str_col("HouseholdID"))
+            else {
+                return Vec::new();
+            };
+            // (HouseholdID, record) for every enrollment of a known client, then runs of one
+            // HouseholdID.
+            let mut members: Vec<(&str, u32)> = (0..en.len())
+                .filter_map(|k| by_pid.get(pid.get(k)).map(|&r| (hh.get(k), r)))
+                .collect();
+            members.sort_unstable();
+            members.dedup();
+            let mut list: Vec<Vec<u32>> = members
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|g| g.len() > 1)
+                .map(|g| g.iter().map(|m| m.1).collect())
+                .collect();
+            list.sort_unstable();
+            list
+        })
+        .collect();
+    per_export.into_iter().flatten().collect()
 }
 
 /// Pairs across linked households with the bonus applied, for records not yet together.

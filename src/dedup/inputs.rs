@@ -3,7 +3,7 @@
 //! (ExportID, PersonalID); since ExportIDs change every month, a key whose ExportID is not in
 //! this run falls back to the PersonalID alone when exactly one current record has it.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -151,7 +151,7 @@ pub fn read_keyed(path: &Path, value: &str) -> Result<Vec<(String, String, Strin
 pub struct Resolver<'a> {
     exact: HashMap<(&'a str, &'a str), u32>,
     by_pid: HashMap<&'a str, Option<u32>>,
-    exports: std::collections::HashSet<&'a str>,
+    exports: HashSet<&'a str>,
 }
 
 impl<'a> Resolver<'a> {
@@ -160,7 +160,7 @@ impl<'a> Resolver<'a> {
     pub fn new(keys: impl Iterator<Item = (&'a str, &'a str, u32, u32)>) -> Resolver<'a> {
         let mut exact = HashMap::new();
         let mut by_pid: HashMap<&str, Option<u32>> = HashMap::new();
-        let mut exports = std::collections::HashSet::new();
+        let mut exports = HashSet::new();
         for (e, p, i, g) in keys {
             exact.insert((e, p), i);
             exports.insert(e);

@@ -16,7 +16,10 @@ pub mod normalize;
 pub mod rules;
 pub mod train;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
+use rayon::prelude::*;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -247,23 +250,25 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
         &r.pid
     }
     let export_id = |r: &Record| dataset.exports[r.export as usize].export_id.as_str();
-    let resolver = Resolver::new(
-        records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (export_id(r), pid(r), i as u32, r.group)),
-    );
     let mut overrides = Vec::new();
-    for o in &options.overrides {
-        match (resolver.find(&o.a.0, &o.a.1), resolver.find(&o.b.0, &o.b.1)) {
-            (Some(a), Some(b)) if a != b => overrides.push((a, b, o.is_match)),
-            (Some(_), Some(_)) => {}
-            _ => summary.overrides_unresolved += 1,
+    if !options.overrides.is_empty() {
+        let resolver = Resolver::new(
+            records
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (export_id(r), pid(r), i as u32, r.group)),
+        );
+        for o in &options.overrides {
+            match (resolver.find(&o.a.0, &o.a.1), resolver.find(&o.b.0, &o.b.1)) {
+                (Some(a), Some(b)) if a != b => overrides.push((a, b, o.is_match)),
+                (Some(_), Some(_)) => {}
+                _ => summary.overrides_unresolved += 1,
+            }
         }
     }
     summary.overrides_applied = overrides.len();
     let mut pairs = cands.pairs;
-    let mut boosted: std::collections::HashSet<(u32, u32)> = Default::default();
+    let mut boosted: HashSet<(u32, u32)> = HashSet::default();
     let mut clustering = cluster::cluster(&records, &pairs, &overrides, &comparer);
     summary.timings_ms.insert("cluster".into(), ms(t));
 
@@ -297,7 +302,7 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
             // Household pairs replace the same pairs scored without the bonus.
             pairs.retain(|p| !boosted.contains(&(p.a, p.b)) || p.cmp.household);
             pairs.extend(new);
-            pairs.sort_unstable_by_key(|p| (p.a, p.b));
+            pairs.par_sort_unstable_by_key(|p| (p.a, p.b));
             let before = clustering.links.len();
             clustering = cluster::cluster(&records, &pairs, &overrides, &comparer);
             if clustering.links.len() == before {
@@ -415,31 +420,46 @@ fn assign_ids(
     previous: Option<&[(String, String, String)]>,
 ) -> (Vec<String>, Option<PreviousIds>) {
     let n = records.len();
-    let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for i in 0..n {
-        members.entry(cluster[i]).or_default().push(i as u32);
+    // Records grouped by cluster, clusters in ascending order (a cluster is named by its
+    // smallest record index, so `group_of[c]` indexes `groups` by that name).
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.par_sort_unstable_by_key(|&i| (cluster[i as usize], i));
+    let mut groups: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
+    let mut group_of = vec![u32::MAX; n];
+    let mut k = 0;
+    while k < n {
+        let c = cluster[order[k] as usize];
+        let mut end = k + 1;
+        while end < n && cluster[order[end] as usize] == c {
+            end += 1;
+        }
+        group_of[c as usize] = groups.len() as u32;
+        groups.push((c, k..end));
+        k = end;
     }
-    let fresh = |c: u32| -> String {
-        let m = &members[&c];
-        let keys: Vec<(&str, &str)> = m
-            .iter()
-            .map(|&i| {
-                let r = &records[i as usize];
-                (
-                    dataset.exports[r.export as usize].source_id.as_str(),
-                    personal_id(dataset, r),
-                )
-            })
-            .collect();
-        crosswalk::person_id(&keys)
-    };
-    let mut id_of: HashMap<u32, String> = HashMap::new();
+    let fresh: Vec<String> = groups
+        .par_iter()
+        .map(|(_, range)| {
+            let keys: Vec<(&str, &str)> = order[range.clone()]
+                .iter()
+                .map(|&i| {
+                    let r = &records[i as usize];
+                    (
+                        dataset.exports[r.export as usize].source_id.as_str(),
+                        personal_id(dataset, r),
+                    )
+                })
+                .collect();
+            crosswalk::person_id(&keys)
+        })
+        .collect();
+    let group = |i: usize| group_of[cluster[i] as usize] as usize;
     let Some(prev) = previous else {
-        let ids = (0..n).map(|i| {
-            let c = cluster[i];
-            id_of.entry(c).or_insert_with(|| fresh(c)).clone()
-        });
-        return (ids.collect(), None);
+        let ids = (0..n)
+            .into_par_iter()
+            .map(|i| fresh[group(i)].clone())
+            .collect();
+        return (ids, None);
     };
 
     let mut report = PreviousIds::default();
@@ -451,45 +471,56 @@ fn assign_ids(
             r.group,
         )
     }));
-    // Previous ID claimed by each cluster, with how many of its records carry it.
-    let mut claims: BTreeMap<u32, BTreeMap<&str, usize>> = BTreeMap::new();
+    // Previous ID claimed by each group, with how many of its records carry it.
+    let mut claimed: Vec<(u32, &str)> = Vec::with_capacity(prev.len());
     for (e, p, id) in prev {
         match resolver.find(e, p) {
-            Some(i) => {
-                *claims
-                    .entry(cluster[i as usize])
-                    .or_default()
-                    .entry(id.as_str())
-                    .or_default() += 1
-            }
+            Some(i) => claimed.push((group(i as usize) as u32, id.as_str())),
             None => report.rows_not_found += 1,
+        }
+    }
+    drop(resolver);
+    claimed.par_sort_unstable();
+    // (group, [(ID, records carrying it)] in ID order), groups ascending.
+    let mut claims: Vec<(u32, Vec<(&str, usize)>)> = Vec::new();
+    for (g, id) in claimed {
+        match claims.last_mut() {
+            Some((last, ids)) if *last == g => match ids.last_mut() {
+                Some((i, k)) if *i == id => *k += 1,
+                _ => ids.push((id, 1)),
+            },
+            _ => claims.push((g, vec![(id, 1)])),
         }
     }
     // Split: an ID claimed by several clusters stays with the one holding most of its
     // records (ties: the smallest cluster).
-    let mut owner: BTreeMap<&str, (usize, u32)> = BTreeMap::new();
-    for (&c, ids) in &claims {
-        for (&id, &k) in ids {
+    let mut owner: HashMap<&str, (usize, u32)> = HashMap::new();
+    for (g, ids) in &claims {
+        let c = groups[*g as usize].0;
+        for &(id, k) in ids {
             let e = owner.entry(id).or_insert((k, c));
             if k > e.0 || (k == e.0 && c < e.1) {
                 *e = (k, c);
             }
         }
     }
+    let mut id_of: Vec<Option<String>> = vec![None; groups.len()];
     let mut split_off: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    for (&c, ids) in &claims {
+    for (g, ids) in &claims {
+        let c = groups[*g as usize].0;
         // The IDs this cluster owns; more than one = a merge.
         let mut owned: Vec<(&str, usize)> = ids
             .iter()
-            .filter(|(id, _)| owner[*id].1 == c)
-            .map(|(&id, &k)| (id, k))
+            .filter(|(id, _)| owner[id].1 == c)
+            .copied()
             .collect();
-        for (&id, _) in ids.iter().filter(|(id, _)| owner[*id].1 != c) {
-            split_off.entry(id).or_default().push(c);
+        for (id, _) in ids.iter().filter(|(id, _)| owner[id].1 != c) {
+            split_off.entry(id).or_default().push(*g);
         }
         owned.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         if let Some(&(kept, _)) = owned.first() {
-            id_of.insert(c, kept.to_string());
+            id_of[*g as usize] = Some(kept.to_string());
+            report.kept += 1;
             if owned.len() > 1 {
                 report.merges.push(Merge {
                     kept: kept.to_string(),
@@ -498,29 +529,33 @@ fn assign_ids(
             }
         }
     }
-    report.kept = id_of.len();
-    let taken: std::collections::HashSet<String> = id_of.values().cloned().collect();
-    let mut new_ids = 0;
-    for &c in members.keys() {
-        if let std::collections::hash_map::Entry::Vacant(v) = id_of.entry(c) {
-            let mut id = fresh(c);
+    let taken: HashSet<String> = id_of.iter().flatten().cloned().collect();
+    for (g, slot) in id_of.iter_mut().enumerate() {
+        if slot.is_none() {
+            let base = &fresh[g];
+            let mut id = base.clone();
             // A new ID may not reuse one that still names another known person.
             let mut k = 1;
-            while taken.contains(&id) {
-                id = format!("{}-{k}", fresh(c));
+            while taken.contains(id.as_str()) {
+                id = format!("{base}-{k}");
                 k += 1;
             }
-            v.insert(id);
-            new_ids += 1;
+            *slot = Some(id);
+            report.new += 1;
         }
     }
-    report.new = new_ids;
-    for (id, clusters) in split_off {
+    for (id, gs) in split_off {
         report.splits.push(Split {
             kept: id.to_string(),
-            split_off: clusters.iter().map(|c| id_of[c].clone()).collect(),
+            split_off: gs
+                .iter()
+                .map(|&g| id_of[g as usize].clone().unwrap_or_default())
+                .collect(),
         });
     }
-    let ids = (0..n).map(|i| id_of[&cluster[i]].clone()).collect();
+    let ids = (0..n)
+        .into_par_iter()
+        .map(|i| id_of[group(i)].clone().unwrap_or_default())
+        .collect();
     (ids, Some(report))
 }
