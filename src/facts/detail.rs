@@ -305,26 +305,43 @@ impl Details {
 fn int(t: &Table, c: &str, i: usize) -> i32 {
     t.int_col(c).map_or(NULL_INT, |c| c.get(i))
 }
-fn date(t: &Table, c: &str, i: usize) -> Option<Day> {
-    t.date_col(c)
-        .map(|c| c.get(i))
-        .filter(|&d| d != crate::ingest::table::NULL_DATE)
-}
-fn created(t: &Table, c: &str, i: usize) -> Option<Day> {
-    let v = t.datetime_col(c).map_or(NULL_DATETIME, |c| c.get(i));
-    if v == NULL_DATETIME {
-        return None;
-    }
-    let epoch = days_from_date(chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?);
-    i32::try_from(v.div_euclid(86_400))
-        .ok()
-        .and_then(|d| d.checked_add(epoch))
-}
-fn money(t: &Table, c: &str, i: usize) -> f64 {
-    t.money_col(c).map_or(f64::NAN, |c| c[i])
-}
 fn text<'a>(t: &'a Table, c: &str, i: usize) -> &'a str {
     t.str_col(c).map_or("", |c| c.get(i))
+}
+
+/// Column accessors looked up once by name, for loops over every row (an absent column
+/// reads as null, as in `int` and `text` above).
+fn int_of<'a>(t: &'a Table, c: &str) -> impl Fn(usize) -> i32 + 'a {
+    let col = t.int_col(c);
+    move |i| col.map_or(NULL_INT, |c| c.get(i))
+}
+fn date_of<'a>(t: &'a Table, c: &str) -> impl Fn(usize) -> Option<Day> + 'a {
+    let col = t.date_col(c);
+    move |i| {
+        col.map(|c| c.get(i))
+            .filter(|&d| d != crate::ingest::table::NULL_DATE)
+    }
+}
+fn created_of<'a>(t: &'a Table, c: &str) -> impl Fn(usize) -> Option<Day> + 'a {
+    let col = t.datetime_col(c);
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).map(days_from_date);
+    move |i| {
+        let v = col.map_or(NULL_DATETIME, |c| c.get(i));
+        if v == NULL_DATETIME {
+            return None;
+        }
+        i32::try_from(v.div_euclid(86_400))
+            .ok()
+            .and_then(|d| d.checked_add(epoch?))
+    }
+}
+fn money_of<'a>(t: &'a Table, c: &str) -> impl Fn(usize) -> f64 + 'a {
+    let col = t.money_col(c);
+    move |i| col.map_or(f64::NAN, |c| c[i])
+}
+fn text_of<'a>(t: &'a Table, c: &str) -> impl Fn(usize) -> &'a str + 'a {
+    let col = t.str_col(c);
+    move |i| col.map_or("", |c| c.get(i))
 }
 
 /// HUD's CoC code shape: `XX-999`.
@@ -601,72 +618,86 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     }
     let t = ex.table("Enrollment");
     let c = ex.table("Client");
+    let c_date_created = created_of(c, "DateCreated");
+    let c_dob = date_of(c, "DOB");
+    let c_dob_dq = int_of(c, "DOBDataQuality");
+    let c_first_name = text_of(c, "FirstName");
+    let c_gender_none = int_of(c, "GenderNone");
+    let c_last_name = text_of(c, "LastName");
+    let c_name_data_quality = int_of(c, "NameDataQuality");
+    let c_race_none = int_of(c, "RaceNone");
+    let c_ssn = text_of(c, "SSN");
+    let c_ssn_dq = int_of(c, "SSNDataQuality");
+    let c_veteran_status = int_of(c, "VeteranStatus");
+    let t_date_created = created_of(t, "DateCreated");
+    let t_date_of_engagement = date_of(t, "DateOfEngagement");
+    let t_enrollment_coc = text_of(t, "EnrollmentCoC");
+    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_length_of_stay = int_of(t, "LengthOfStay");
+    let t_personal_id = text_of(t, "PersonalID");
+    let t_preferred_language = int_of(t, "PreferredLanguage");
+    let t_preferred_language_different = text_of(t, "PreferredLanguageDifferent");
+    let t_sexual_orientation = int_of(t, "SexualOrientation");
+    let t_translation_needed = int_of(t, "TranslationNeeded");
+    let race_of: Vec<_> = super::person::RACE_COLUMNS
+        .iter()
+        .map(|col| int_of(c, col))
+        .collect();
+    let gender_of: Vec<_> = GENDER_COLUMNS.iter().map(|col| int_of(c, col)).collect();
     let mut clients: FxMap<&str, u32> = FxMap::default();
     if let Some(pids) = c.str_col("PersonalID") {
         for i in 0..c.len() {
             clients.entry(pids.get(i)).or_insert(i as u32);
         }
     }
-    let race_cols = super::person::RACE_COLUMNS;
     let mut by_id: FxMap<&str, u32> = FxMap::default();
     for &(row, g) in rows {
         let i = row as usize;
         if i >= t.len() {
             continue;
         }
-        by_id.insert(text(t, "EnrollmentID", i), g);
+        by_id.insert(t_enrollment_id(i), g);
         let mut d = EnrollmentDetail {
-            created: created(t, "DateCreated", i),
-            coc: match text(t, "EnrollmentCoC", i) {
+            created: t_date_created(i),
+            coc: match t_enrollment_coc(i) {
                 "" => CocCode::Null,
                 s if valid_coc(s) => CocCode::Valid,
                 _ => CocCode::Invalid,
             },
-            length_of_stay: int(t, "LengthOfStay", i),
-            date_of_engagement: date(t, "DateOfEngagement", i),
+            length_of_stay: t_length_of_stay(i),
+            date_of_engagement: t_date_of_engagement(i),
             destination_subsidy: NULL_INT,
             housing_assessment: NULL_INT,
             subsidy_information: NULL_INT,
-            sexual_orientation: int(t, "SexualOrientation", i),
-            translation_needed: int(t, "TranslationNeeded", i),
-            preferred_language: int(t, "PreferredLanguage", i),
-            language_different: !text(t, "PreferredLanguageDifferent", i).trim().is_empty(),
+            sexual_orientation: t_sexual_orientation(i),
+            translation_needed: t_translation_needed(i),
+            preferred_language: t_preferred_language(i),
+            language_different: !t_preferred_language_different(i).trim().is_empty(),
             ..Default::default()
         };
-        if let Some(&ci) = clients.get(text(t, "PersonalID", i)) {
+        if let Some(&ci) = clients.get(t_personal_id(i)) {
             let ci = ci as usize;
-            let first = text(c, "FirstName", ci).trim().is_empty();
-            let last = text(c, "LastName", ci).trim().is_empty();
-            let race = race_cols.iter().enumerate().fold(0u8, |acc, (b, col)| {
-                if int(c, col, ci) == 1 {
-                    acc | (1 << b)
-                } else {
-                    acc
-                }
+            let first = c_first_name(ci).trim().is_empty();
+            let last = c_last_name(ci).trim().is_empty();
+            let race = race_of.iter().enumerate().fold(0u8, |acc, (b, col)| {
+                if col(ci) == 1 { acc | (1 << b) } else { acc }
             });
-            let gender = GENDER_COLUMNS
-                .iter()
-                .enumerate()
-                .fold(0u8, |acc, (b, col)| {
-                    if int(c, col, ci) == 1 {
-                        acc | (1 << b)
-                    } else {
-                        acc
-                    }
-                });
+            let gender = gender_of.iter().enumerate().fold(0u8, |acc, (b, col)| {
+                if col(ci) == 1 { acc | (1 << b) } else { acc }
+            });
             d.client = ClientRecord {
-                name_dq: int(c, "NameDataQuality", ci),
+                name_dq: c_name_data_quality(ci),
                 name_blank: first || last,
-                ssn: ssn_shape(text(c, "SSN", ci)),
-                ssn_dq: int(c, "SSNDataQuality", ci),
-                dob: date(c, "DOB", ci),
-                dob_dq: int(c, "DOBDataQuality", ci),
-                created: created(c, "DateCreated", ci),
+                ssn: ssn_shape(c_ssn(ci)),
+                ssn_dq: c_ssn_dq(ci),
+                dob: c_dob(ci),
+                dob_dq: c_dob_dq(ci),
+                created: c_date_created(ci),
                 race,
-                race_none: int(c, "RaceNone", ci),
+                race_none: c_race_none(ci),
                 gender,
-                gender_none: int(c, "GenderNone", ci),
-                veteran: int(c, "VeteranStatus", ci),
+                gender_none: c_gender_none(ci),
+                veteran: c_veteran_status(ci),
             };
         } else {
             d.client.name_dq = NULL_INT;
@@ -684,28 +715,40 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     }
 
     let t = ex.table("Exit");
+    let t_date_created = created_of(t, "DateCreated");
+    let t_destination_subsidy_type = int_of(t, "DestinationSubsidyType");
+    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_housing_assessment = int_of(t, "HousingAssessment");
+    let t_subsidy_information = int_of(t, "SubsidyInformation");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
+        if let Some(&g) = by_id.get(t_enrollment_id(i))
             && let Some(&k) = slot.get(&g)
         {
             let d = &mut p.rows[k].1;
-            d.exit_created = created(t, "DateCreated", i);
-            d.destination_subsidy = int(t, "DestinationSubsidyType", i);
-            d.housing_assessment = int(t, "HousingAssessment", i);
-            d.subsidy_information = int(t, "SubsidyInformation", i);
+            d.exit_created = t_date_created(i);
+            d.destination_subsidy = t_destination_subsidy_type(i);
+            d.housing_assessment = t_housing_assessment(i);
+            d.subsidy_information = t_subsidy_information(i);
         }
     }
 
     let t = ex.table("IncomeBenefits");
+    let t_benefits_from_any_source = int_of(t, "BenefitsFromAnySource");
+    let t_data_collection_stage = int_of(t, "DataCollectionStage");
+    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_income_from_any_source = int_of(t, "IncomeFromAnySource");
+    let t_information_date = date_of(t, "InformationDate");
+    let t_insurance_from_any_source = int_of(t, "InsuranceFromAnySource");
+    let t_total_monthly_income = money_of(t, "TotalMonthlyIncome");
     let src: Vec<_> = INCOME_SOURCES.iter().map(|c| t.int_col(c)).collect();
     let amt: Vec<_> = INCOME_AMOUNTS.iter().map(|c| t.money_col(c)).collect();
     let ben: Vec<_> = BENEFITS.iter().map(|c| t.int_col(c)).collect();
     let ins: Vec<_> = INSURANCE.iter().map(|c| t.int_col(c)).collect();
     for i in 0..t.len() {
-        let Some(&g) = by_id.get(text(t, "EnrollmentID", i)) else {
+        let Some(&g) = by_id.get(t_enrollment_id(i)) else {
             continue;
         };
-        let Some(d) = date(t, "InformationDate", i) else {
+        let Some(d) = t_information_date(i) else {
             continue;
         };
         let mut sources = 0u16;
@@ -738,102 +781,127 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
             g,
             IncomeRecord {
                 date: d,
-                stage: int(t, "DataCollectionStage", i),
-                income_any: int(t, "IncomeFromAnySource", i),
+                stage: t_data_collection_stage(i),
+                income_any: t_income_from_any_source(i),
                 sources,
                 total: (total * 100.0).round() / 100.0,
                 earned,
-                total_reported: money(t, "TotalMonthlyIncome", i),
-                benefits_any: int(t, "BenefitsFromAnySource", i),
+                total_reported: t_total_monthly_income(i),
+                benefits_any: t_benefits_from_any_source(i),
                 benefits: mask(&ben) as u8,
-                insurance_any: int(t, "InsuranceFromAnySource", i),
+                insurance_any: t_insurance_from_any_source(i),
                 insurance: mask(&ins),
             },
         ));
     }
 
     let t = ex.table("Disabilities");
+    let t_data_collection_stage = int_of(t, "DataCollectionStage");
+    let t_disability_response = int_of(t, "DisabilityResponse");
+    let t_disability_type = int_of(t, "DisabilityType");
+    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_indefinite_and_impairs = int_of(t, "IndefiniteAndImpairs");
+    let t_information_date = date_of(t, "InformationDate");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
-            && let Some(d) = date(t, "InformationDate", i)
+        if let Some(&g) = by_id.get(t_enrollment_id(i))
+            && let Some(d) = t_information_date(i)
         {
             p.disabilities.push((
                 g,
                 DisabilityRecord {
                     date: d,
-                    stage: int(t, "DataCollectionStage", i),
-                    kind: int(t, "DisabilityType", i),
-                    response: int(t, "DisabilityResponse", i),
-                    indefinite: int(t, "IndefiniteAndImpairs", i),
+                    stage: t_data_collection_stage(i),
+                    kind: t_disability_type(i),
+                    response: t_disability_response(i),
+                    indefinite: t_indefinite_and_impairs(i),
                 },
             ));
         }
     }
 
     let t = ex.table("HealthAndDV");
+    let t_currently_fleeing = int_of(t, "CurrentlyFleeing");
+    let t_data_collection_stage = int_of(t, "DataCollectionStage");
+    let t_domestic_violence_survivor = int_of(t, "DomesticViolenceSurvivor");
+    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_information_date = date_of(t, "InformationDate");
+    let t_when_occurred = int_of(t, "WhenOccurred");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
-            && let Some(d) = date(t, "InformationDate", i)
+        if let Some(&g) = by_id.get(t_enrollment_id(i))
+            && let Some(d) = t_information_date(i)
         {
             p.health.push((
                 g,
                 HealthRecord {
                     date: d,
-                    stage: int(t, "DataCollectionStage", i),
-                    survivor: int(t, "DomesticViolenceSurvivor", i),
-                    when_occurred: int(t, "WhenOccurred", i),
-                    currently_fleeing: int(t, "CurrentlyFleeing", i),
+                    stage: t_data_collection_stage(i),
+                    survivor: t_domestic_violence_survivor(i),
+                    when_occurred: t_when_occurred(i),
+                    currently_fleeing: t_currently_fleeing(i),
                 },
             ));
         }
     }
 
     let t = ex.table("CurrentLivingSituation");
+    let t_current_living_situation = int_of(t, "CurrentLivingSituation");
+    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_information_date = date_of(t, "InformationDate");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
-            && let Some(d) = date(t, "InformationDate", i)
+        if let Some(&g) = by_id.get(t_enrollment_id(i))
+            && let Some(d) = t_information_date(i)
         {
             p.contacts.push((
                 g,
                 Contact {
                     date: d,
-                    situation: int(t, "CurrentLivingSituation", i),
+                    situation: t_current_living_situation(i),
                 },
             ));
         }
     }
 
     let t = ex.table("Services");
+    let t_date_provided = date_of(t, "DateProvided");
+    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_record_type = int_of(t, "RecordType");
+    let t_type_provided = int_of(t, "TypeProvided");
     for i in 0..t.len() {
-        if int(t, "RecordType", i) != crate::hmis::codes::record_type::MOVING_ON {
+        if t_record_type(i) != crate::hmis::codes::record_type::MOVING_ON {
             continue;
         }
-        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
-            && let Some(d) = date(t, "DateProvided", i)
+        if let Some(&g) = by_id.get(t_enrollment_id(i))
+            && let Some(d) = t_date_provided(i)
         {
             p.moving_on.push((
                 g,
                 MovingOnRecord {
                     date: d,
-                    kind: int(t, "TypeProvided", i),
+                    kind: t_type_provided(i),
                 },
             ));
         }
     }
 
     let t = ex.table("YouthEducationStatus");
+    let t_current_ed_status = int_of(t, "CurrentEdStatus");
+    let t_current_school_attend = int_of(t, "CurrentSchoolAttend");
+    let t_data_collection_stage = int_of(t, "DataCollectionStage");
+    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_information_date = date_of(t, "InformationDate");
+    let t_most_recent_ed_status = int_of(t, "MostRecentEdStatus");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(text(t, "EnrollmentID", i))
-            && let Some(d) = date(t, "InformationDate", i)
+        if let Some(&g) = by_id.get(t_enrollment_id(i))
+            && let Some(d) = t_information_date(i)
         {
             p.education.push((
                 g,
                 EducationRecord {
                     date: d,
-                    stage: int(t, "DataCollectionStage", i),
-                    attend: int(t, "CurrentSchoolAttend", i),
-                    most_recent: int(t, "MostRecentEdStatus", i),
-                    current: int(t, "CurrentEdStatus", i),
+                    stage: t_data_collection_stage(i),
+                    attend: t_current_school_attend(i),
+                    most_recent: t_most_recent_ed_status(i),
+                    current: t_current_ed_status(i),
                 },
             ));
         }
