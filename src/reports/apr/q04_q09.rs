@@ -44,6 +44,13 @@ pub fn q4a(u: &Universe, p: &AprParams) -> Table {
             "Total Active Households",
         ],
     );
+    // Active clients and households per project, in one pass over the universe.
+    let mut active: std::collections::HashMap<u32, (u64, u64)> = Default::default();
+    for c in &u.clients {
+        let e = active.entry(c.project).or_default();
+        e.0 += 1;
+        e.1 += c.hoh as u64;
+    }
     for &pi in &p.projects {
         let pr = &u.facts.projects[pi as usize];
         let d = &u.details.projects[pi as usize];
@@ -54,9 +61,7 @@ pub fn q4a(u: &Universe, p: &AprParams) -> Table {
         } else {
             Cell::Text("0".into())
         };
-        let clients = u.clients.iter().filter(|c| c.project == pi);
-        let n = clients.clone().count() as u64;
-        let h = clients.filter(|c| c.hoh).count() as u64;
+        let (n, h) = active.get(&pi).copied().unwrap_or_default();
         t.rows.push(Row::new(
             org.name.clone(),
             vec![

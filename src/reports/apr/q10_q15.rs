@@ -57,14 +57,24 @@ pub fn gender_table(
     col: &dyn Fn(&Client) -> Option<usize>,
 ) -> Table {
     let mut t = Table::new(id, title, "", columns);
+    // Counts per distinct (gender bits, GenderNone), then each row sums the ones it takes.
+    let mut by_answer: std::collections::BTreeMap<_, Vec<u64>> = Default::default();
+    for c in clients {
+        let r = &u.detail(c).client;
+        let v = by_answer
+            .entry((r.gender, r.gender_none))
+            .or_insert_with(|| vec![0u64; columns.len()]);
+        v[0] += 1;
+        if let Some(k) = col(c) {
+            v[k] += 1;
+        }
+    }
     for (label, pred) in gender_rows() {
         let mut v = vec![0u64; columns.len()];
-        for c in clients {
-            let r = &u.detail(c).client;
-            if pred(r.gender, r.gender_none) {
-                v[0] += 1;
-                if let Some(k) = col(c) {
-                    v[k] += 1;
+        for (&(g, n), counts) in &by_answer {
+            if pred(g, n) {
+                for (x, y) in v.iter_mut().zip(counts) {
+                    *x += y;
                 }
             }
         }
@@ -401,14 +411,20 @@ pub fn living_table(u: &Universe, id: &str, title: &str, clients: &[&Client]) ->
         .flatten()
         .copied()
         .collect();
+    // Clients per (living situation, household column), then each row sums the ones it takes.
+    let mut by_answer: std::collections::BTreeMap<(i32, usize), u64> = Default::default();
+    for c in clients {
+        *by_answer
+            .entry((u.enrollment(c).ch.living_situation, c.hh_col()))
+            .or_default() += 1;
+    }
     for (label, codes) in LIVING_ROWS {
         let Some(codes) = codes else {
             t.rows.push(Row::new(label, vec![Cell::Empty; 5]));
             continue;
         };
         let mut v = [0u64; 5];
-        for c in clients {
-            let ls = u.enrollment(c).ch.living_situation;
+        for (&(ls, col), &n) in &by_answer {
             let hit = if label == "Total" {
                 true
             } else if label == DNC || (label == "Subtotal" && codes.contains(&99)) {
@@ -418,8 +434,8 @@ pub fn living_table(u: &Universe, id: &str, title: &str, clients: &[&Client]) ->
                 codes.contains(&ls)
             };
             if hit {
-                v[0] += 1;
-                v[c.hh_col()] += 1;
+                v[0] += n;
+                v[col] += n;
             }
         }
         let row = if label == "Subtotal" || label == "Total" {
