@@ -1,5 +1,7 @@
 //! Writing results: files are written to a temporary name beside the target and renamed
-//! into place, so a failed run never leaves a half-written file where a good one was.
+//! into place, so a failed run never leaves a half-written file where a good one was. Each
+//! file is synced to disk before its rename, except inside a run's staging folder
+//! ([`rundir::RunDir`]), which is synced as a whole before it is swapped in.
 
 pub mod csv;
 pub mod dedup_files;
@@ -80,7 +82,9 @@ fn write_atomic_with(
         let mut w = BufWriter::new(create(&tmp, private)?);
         write(&mut w)?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
+        if !rundir::is_staged(path) {
+            f.sync_all()?;
+        }
         fs::rename(&tmp, path)
     })();
     if let Err(e) = result {
