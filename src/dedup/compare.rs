@@ -72,7 +72,16 @@ impl Comparer<'_> {
         let tf = |i: usize| self.tf.get(i).copied().unwrap_or_default();
         let (ta, tb) = (tf(ia), tf(ib));
         // Names, straight and crosswise.
-        let (f_lv, f_jw) = first_level(&a.first, &b.first, a, b, sim.jw_high, sim.jw_mid);
+        let nick = &self.rules.nickname_members;
+        let (f_lv, f_jw) = first_level(
+            &a.first,
+            &a.first_groups,
+            &b.first,
+            &b.first_groups,
+            nick,
+            sim.jw_high,
+            sim.jw_mid,
+        );
         let (l_lv, l_jw) = last_level(
             &a.last,
             &b.last,
@@ -95,16 +104,31 @@ impl Comparer<'_> {
             !(a.first.is_empty() || a.last.is_empty() || b.first.is_empty() || b.last.is_empty());
         let both_exact = f_lv == lv::EXACT && l_lv == lv::EXACT;
         if all_names && !both_exact {
-            let (xf, xf_jw) = cross_level(&a.first, &b.last, FIRST, sim.jw_high, sim.jw_mid);
-            let (xl, xl_jw) = cross_level(&a.last, &b.first, LAST, sim.jw_high, sim.jw_mid);
+            // First and last name recorded the other way round on one side: each compared
+            // with the same levels as in place (nicknames, initials, parts, typos).
+            let groups = |n: &str| self.rules.nickname_groups.get(n).map_or(&[][..], |g| g);
+            let cross = |x: &Record, y: &Record| {
+                let (xf, xf_jw) = first_level(
+                    &x.first,
+                    &x.first_groups,
+                    &y.last,
+                    groups(&y.last),
+                    nick,
+                    sim.jw_high,
+                    sim.jw_mid,
+                );
+                let (xl, xl_jw) =
+                    last_level(&x.last, &y.first, &x.last_parts, &[], sim.jw_high, sim.jw_mid);
+                (xf, xl, xf_jw, xl_jw)
+            };
+            // a's first against b's last and a's last against b's first.
+            let (xf, xl, xf_jw, xl_jw) = cross(a, b);
             let crossed =
                 name_w(xf, FIRST, ta.first.min(tb.last)) + name_w(xl, LAST, ta.last.min(tb.first));
-            // Only a clear crosswise agreement counts (both names at least jw_high).
-            let close = |l: u8, high: u8| l == lv::EXACT || l == high;
-            if crossed > straight + 1.0
-                && close(xf, lv::FIRST_JW_HIGH)
-                && close(xl, lv::LAST_JW_HIGH)
-            {
+            // Only a clear crosswise agreement counts (neither name merely similar).
+            let clear_f = !matches!(xf, lv::FIRST_JW_MID | lv::FIRST_DISAGREE | MISSING);
+            let clear_l = !matches!(xl, lv::LAST_JW_MID | lv::LAST_DISAGREE | MISSING);
+            if crossed > straight + 1.0 && clear_f && clear_l {
                 names = (xf, xl, xf_jw, xl_jw, crossed, true);
             }
         }
@@ -128,17 +152,22 @@ impl Comparer<'_> {
             }
         }
         // Twins and siblings: same family name and birth date (or one close to it), different
-        // first names (or only an initial, with an SSN that is close but not equal: twins
-        // often have consecutive SSNs), SSNs not equal.
+        // first names (or only an initial, with an SSN that disagrees), SSNs not equal. Twins
+        // often have consecutive SSNs: a pair whose full SSNs are one or two apart with close
+        // birth dates is taken for twins unless the first names are the same (a typo that
+        // happens to make the SSN consecutive is rare), also when a name is missing.
         let close_dob = matches!(
             levels[DOB],
             lv::EXACT | lv::DOB_TRANSPOSED | lv::DOB_YEAR_OFF
         );
         let family = !matches!(levels[LAST], lv::LAST_DISAGREE | MISSING);
         let other_first = levels[FIRST] == lv::FIRST_DISAGREE
-            || (levels[FIRST] == lv::FIRST_INITIAL
-                && matches!(levels[SSN], lv::SSN_TYPO | lv::SSN_DISAGREE));
-        let twin = !names.5 && levels[SSN] != lv::EXACT && close_dob && family && other_first;
+            || (levels[FIRST] == lv::FIRST_INITIAL && levels[SSN] == lv::SSN_DISAGREE);
+        let consecutive = consecutive_ssn(a, b)
+            && levels[FIRST] != lv::EXACT
+            && levels[LAST] != lv::LAST_DISAGREE;
+        let twin =
+            !names.5 && levels[SSN] != lv::EXACT && close_dob && (family && other_first || consecutive);
         Comparison {
             levels,
             score,
@@ -193,6 +222,15 @@ fn ssn_level(a: &Record, b: &Record) -> u8 {
     }
 }
 
+/// Two full SSNs one or two apart as numbers (as the SSA often gives twins).
+fn consecutive_ssn(a: &Record, b: &Record) -> bool {
+    if a.ssn_kind != SsnKind::Full || b.ssn_kind != SsnKind::Full {
+        return false;
+    }
+    let num = |s: &[u8; 9]| s.iter().fold(0i64, |n, d| n * 10 + (d - b'0') as i64);
+    matches!((num(&a.ssn) - num(&b.ssn)).abs(), 1 | 2)
+}
+
 /// One digit changed, or two adjacent digits swapped.
 pub(super) fn one_edit(a: &[u8; 9], b: &[u8; 9]) -> bool {
     let diff: Vec<usize> = (0..9).filter(|&i| a[i] != b[i]).collect();
@@ -229,20 +267,45 @@ fn dob_level(a: &Record, b: &Record) -> u8 {
     }
 }
 
-fn first_level(x: &str, y: &str, a: &Record, b: &Record, high: f64, mid: f64) -> (u8, f32) {
+/// First names: exact, in one nickname group, an initial, a misspelt nickname or name (one
+/// edit: a letter changed, dropped, doubled or two swapped), or Jaro-Winkler similarity.
+fn first_level(
+    x: &str,
+    gx: &[u32],
+    y: &str,
+    gy: &[u32],
+    nick: &[Vec<String>],
+    high: f64,
+    mid: f64,
+) -> (u8, f32) {
     if x.is_empty() || y.is_empty() {
         return (MISSING, 0.0);
     }
     if x == y {
         return (lv::EXACT, 1.0);
     }
-    if shares(&a.first_groups, &b.first_groups) {
+    if shares(gx, gy) {
         return (lv::FIRST_NICKNAME, jaro_winkler(x, y) as f32);
     }
     if (x.len() == 1 || y.len() == 1) && x.as_bytes()[0] == y.as_bytes()[0] {
         return (lv::FIRST_INITIAL, 0.0);
     }
     let j = jaro_winkler(x, y);
+    if x.len() >= 3 && y.len() >= 3 {
+        // A nickname of the other's name, misspelt (RSCH for RACH, RACHEL).
+        let near = |n: &str, groups: &[u32]| {
+            groups.iter().any(|&g| {
+                nick.get(g as usize)
+                    .is_some_and(|m| m.iter().any(|o| one_name_edit(n, o)))
+            })
+        };
+        if near(x, gy) || near(y, gx) {
+            return (lv::FIRST_NICKNAME, j as f32);
+        }
+        if j < high && one_name_edit(x, y) {
+            return (lv::FIRST_JW_HIGH, j as f32);
+        }
+    }
     let lvl = if j >= high {
         lv::FIRST_JW_HIGH
     } else if j >= mid {
@@ -251,6 +314,11 @@ fn first_level(x: &str, y: &str, a: &Record, b: &Record, high: f64, mid: f64) ->
         lv::FIRST_DISAGREE
     };
     (lvl, j as f32)
+}
+
+/// Two names of at least three letters one typing slip apart.
+fn one_name_edit(x: &str, y: &str) -> bool {
+    x.len() >= 3 && y.len() >= 3 && x.len().abs_diff(y.len()) <= 1 && strsim::osa_distance(x, y) == 1
 }
 
 fn last_level(x: &str, y: &str, px: &[String], py: &[String], high: f64, mid: f64) -> (u8, f32) {
@@ -270,27 +338,6 @@ fn last_level(x: &str, y: &str, px: &[String], py: &[String], high: f64, mid: f6
         lv::LAST_JW_MID
     } else {
         lv::LAST_DISAGREE
-    };
-    (lvl, j as f32)
-}
-
-/// A first name against a last name: exact or close spelling only, as levels of `field`.
-fn cross_level(x: &str, y: &str, field: usize, high: f64, mid: f64) -> (u8, f32) {
-    if x == y {
-        return (lv::EXACT, 1.0);
-    }
-    let j = jaro_winkler(x, y);
-    let (h, m, d) = if field == FIRST {
-        (lv::FIRST_JW_HIGH, lv::FIRST_JW_MID, lv::FIRST_DISAGREE)
-    } else {
-        (lv::LAST_JW_HIGH, lv::LAST_JW_MID, lv::LAST_DISAGREE)
-    };
-    let lvl = if j >= high {
-        h
-    } else if j >= mid {
-        m
-    } else {
-        d
     };
     (lvl, j as f32)
 }

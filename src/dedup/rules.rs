@@ -139,6 +139,8 @@ pub struct Rules {
     pub dob_equal_to_entry_date: bool,
     /// Normalized name -> ids of the nickname groups it belongs to (sorted).
     pub nickname_groups: HashMap<String, Vec<u32>>,
+    /// Nickname group id -> the names in it (sorted), to recognize a misspelt nickname.
+    pub nickname_members: Vec<Vec<String>>,
     /// Where the rules came from (for summary.json).
     pub origin: String,
     /// The placeholder and nickname files read (None = built in), for writing fitted rules
@@ -299,6 +301,18 @@ impl Rules {
             None => DEFAULT_NICKNAMES_CSV.to_string(),
         };
         let nickname_groups = nickname_groups(&nick_text, nick_name)?;
+        let mut nickname_members: Vec<Vec<String>> = Vec::new();
+        for (name, gs) in &nickname_groups {
+            for &g in gs {
+                if nickname_members.len() <= g as usize {
+                    nickname_members.resize(g as usize + 1, Vec::new());
+                }
+                nickname_members[g as usize].push(name.clone());
+            }
+        }
+        for m in &mut nickname_members {
+            m.sort_unstable();
+        }
         let weights = levels
             .iter()
             .map(|r| r.iter().map(|l| (l.m / l.u).log2() as f32).collect())
@@ -309,6 +323,7 @@ impl Rules {
             placeholder_dobs,
             dob_equal_to_entry_date: ph.dob_equal_to_entry_date,
             nickname_groups,
+            nickname_members,
             levels,
             weights,
             file,
