@@ -21,7 +21,7 @@ pub struct Scored {
 }
 
 /// Comparison vectors and how often they occurred (the input of EM training).
-pub type Patterns = HashMap<[u8; 7], u64>;
+pub type Patterns = HashMap<[u8; super::rules::FIELDS.len()], u64>;
 
 #[derive(Debug, Default)]
 pub struct Candidates {

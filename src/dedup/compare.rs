@@ -4,7 +4,10 @@
 use strsim::jaro_winkler;
 
 use super::normalize::{Record, SsnKind};
-use super::rules::{DOB, FIRST, LAST, LEVELS, MISSING, RACE, Rules, SEX, SSN, VETERAN};
+use super::normalize::OPEN;
+use super::rules::{
+    DOB, FIELDS, FIRST, LAST, LEVELS, MISSING, RACE, Rules, SEX, SSN, TIMELINE, VETERAN,
+};
 
 /// Level numbers, as in [`LEVELS`].
 pub(super) mod lv {
@@ -28,13 +31,16 @@ pub(super) mod lv {
     pub const LAST_DISAGREE: u8 = 4;
     pub const AGREE: u8 = 0;
     pub const DISAGREE: u8 = 1;
+    pub const ADJACENT: u8 = 0;
+    pub const OVERLAP: u8 = 1;
+    pub const APART: u8 = 2;
 }
 
 /// The comparison of two records.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Comparison {
     /// Agreement level per field ([`MISSING`] when either side lacks it).
-    pub levels: [u8; 7],
+    pub levels: [u8; FIELDS.len()],
     pub score: f32,
     /// Jaro-Winkler similarity of first and last names (for the evidence text).
     pub jw: [f32; 2],
@@ -65,7 +71,7 @@ impl Comparer<'_> {
     pub fn compare(&self, ia: usize, ib: usize, a: &Record, b: &Record) -> Comparison {
         let w = &self.rules.weights;
         let sim = &self.rules.file.similarity;
-        let mut levels = [MISSING; 7];
+        let mut levels = [MISSING; FIELDS.len()];
         levels[SSN] = ssn_level(a, b);
         levels[DOB] = dob_level(a, b);
 
@@ -145,8 +151,10 @@ impl Comparer<'_> {
             lv::DISAGREE
         };
 
+        levels[TIMELINE] = timeline_level(a, b, &self.rules.file.timeline);
+
         let mut score = names.4;
-        for f in [SSN, DOB, SEX, RACE, VETERAN] {
+        for f in [SSN, DOB, SEX, RACE, VETERAN, TIMELINE] {
             if levels[f] != MISSING {
                 score += w[f][levels[f] as usize];
             }
@@ -177,6 +185,27 @@ impl Comparer<'_> {
             household: false,
         }
     }
+}
+
+/// How two records' stays relate: `overlap` when two exited stays share more than
+/// `overlap_days` nights (one person is rarely in two projects at once), `adjacent` when one
+/// record's entry follows the other's exit within `gap_days` (moving on from one project to
+/// the next), `apart` otherwise; missing when either record has no enrollment.
+fn timeline_level(a: &Record, b: &Record, t: &super::rules::Timeline) -> u8 {
+    if a.stays.is_empty() || b.stays.is_empty() {
+        return MISSING;
+    }
+    let mut adjacent = false;
+    for &(ea, xa) in a.stays.iter() {
+        for &(eb, xb) in b.stays.iter() {
+            if xa != OPEN && xb != OPEN && xa.min(xb) - ea.max(eb) > t.overlap_days {
+                return lv::OVERLAP;
+            }
+            let after = |exit: i32, entry: i32| exit != OPEN && (0..=t.gap_days).contains(&(entry - exit));
+            adjacent |= after(xa, eb) || after(xb, ea);
+        }
+    }
+    if adjacent { lv::ADJACENT } else { lv::APART }
 }
 
 fn known_pair(a: i8, b: i8) -> u8 {
@@ -414,6 +443,7 @@ mod tests {
             sex: 1,
             race: 0,
             veteran: -1,
+            stays: Box::new([]),
         }
     }
 

@@ -55,7 +55,13 @@ pub struct Record {
     pub race: u8,
     /// VeteranStatus 0/1, -1 missing.
     pub veteran: i8,
+    /// The record's enrollments as (EntryDate, ExitDate) in days, sorted; [`OPEN`] when not
+    /// exited (or when the export's Exit.csv was not read).
+    pub stays: Box<[(i32, i32)]>,
 }
+
+/// The exit date of a stay with no exit.
+pub const OPEN: i32 = i32::MAX;
 
 impl Record {
     pub fn has_dob(&self) -> bool {
@@ -302,6 +308,38 @@ fn export_records<'a>(
     let at =
         |col: Option<&crate::ingest::IntColumn>, r: usize| col.map(|v| v[r]).unwrap_or(NULL_INT);
 
+    // Each client's stays: entry and exit dates of its enrollments.
+    let mut stays: Vec<Vec<(i32, i32)>> = vec![Vec::new(); n];
+    {
+        let en = ex.table("Enrollment");
+        let x = ex.table("Exit");
+        let mut exit_of: HashMap<&str, i32> = HashMap::new();
+        if let (Some(id), Some(d)) = (x.str_col("EnrollmentID"), x.date_col("ExitDate")) {
+            for k in 0..x.len() {
+                if d[k] != NULL_DATE {
+                    exit_of.insert(id.get(k), d[k]);
+                }
+            }
+        }
+        if let (Some(epid), Some(eid), Some(entry)) = (
+            en.str_col("PersonalID"),
+            en.str_col("EnrollmentID"),
+            en.date_col("EntryDate"),
+        ) {
+            let index: HashMap<&str, usize> = (0..n).map(|r| (pid.get(r), r)).collect();
+            for k in 0..en.len() {
+                if let Some(&r) = index.get(epid.get(k))
+                    && entry[k] != NULL_DATE
+                {
+                    let exit = exit_of.get(eid.get(k)).copied().unwrap_or(OPEN);
+                    stays[r].push((entry[k], exit.max(entry[k])));
+                }
+            }
+        }
+        for v in &mut stays {
+            v.sort_unstable();
+        }
+    }
     // Birth dates equal to an entry date of the same client are fillers.
     let mut dob_is_entry = vec![false; n];
     if rules.dob_equal_to_entry_date
@@ -385,6 +423,7 @@ fn export_records<'a>(
                 sex: sx,
                 race,
                 veteran,
+                stays: std::mem::take(&mut stays[r]).into_boxed_slice(),
             },
             pid.get(r),
         ));
