@@ -3,8 +3,8 @@
 
 use strsim::jaro_winkler;
 
-use super::normalize::{Record, SsnKind};
 use super::normalize::OPEN;
+use super::normalize::{Record, SsnKind};
 use super::rules::{
     DOB, FIELDS, FIRST, LAST, LEVELS, MISSING, RACE, Rules, SEX, SSN, TIMELINE, VETERAN,
 };
@@ -123,8 +123,14 @@ impl Comparer<'_> {
                     sim.jw_high,
                     sim.jw_mid,
                 );
-                let (xl, xl_jw) =
-                    last_level(&x.last, &y.first, &x.last_parts, &[], sim.jw_high, sim.jw_mid);
+                let (xl, xl_jw) = last_level(
+                    &x.last,
+                    &y.first,
+                    &x.last_parts,
+                    &[],
+                    sim.jw_high,
+                    sim.jw_mid,
+                );
                 (xf, xl, xf_jw, xl_jw)
             };
             // a's first against b's last and a's last against b's first.
@@ -174,8 +180,10 @@ impl Comparer<'_> {
         let consecutive = consecutive_ssn(a, b)
             && levels[FIRST] != lv::EXACT
             && levels[LAST] != lv::LAST_DISAGREE;
-        let twin =
-            !names.5 && levels[SSN] != lv::EXACT && close_dob && (family && other_first || consecutive);
+        let twin = !names.5
+            && levels[SSN] != lv::EXACT
+            && close_dob
+            && (family && other_first || consecutive);
         Comparison {
             levels,
             score,
@@ -201,7 +209,8 @@ fn timeline_level(a: &Record, b: &Record, t: &super::rules::Timeline) -> u8 {
             if xa != OPEN && xb != OPEN && xa.min(xb) - ea.max(eb) > t.overlap_days {
                 return lv::OVERLAP;
             }
-            let after = |exit: i32, entry: i32| exit != OPEN && (0..=t.gap_days).contains(&(entry - exit));
+            let after =
+                |exit: i32, entry: i32| exit != OPEN && (0..=t.gap_days).contains(&(entry - exit));
             adjacent |= after(xa, eb) || after(xb, ea);
         }
     }
@@ -345,9 +354,23 @@ fn first_level(
     (lvl, j as f32)
 }
 
-/// Two names of at least three letters one typing slip apart.
+/// Two names of at least three letters one typing slip apart: a letter changed, added or
+/// dropped, or two adjacent letters swapped (no allocation: this runs on most compared pairs).
 fn one_name_edit(x: &str, y: &str) -> bool {
-    x.len() >= 3 && y.len() >= 3 && x.len().abs_diff(y.len()) <= 1 && strsim::osa_distance(x, y) == 1
+    let (a, b) = (x.as_bytes(), y.as_bytes());
+    if a.len() < 3 || b.len() < 3 || a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(c, d)| c == d).count();
+    if a.len() == b.len() {
+        let (ra, rb) = (&a[p + 1..], &b[p + 1..]);
+        // One letter changed, or swapped with the next.
+        ra == rb
+            || (p + 1 < a.len() && a[p] == b[p + 1] && a[p + 1] == b[p] && a[p + 2..] == b[p + 2..])
+    } else {
+        let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+        long[p + 1..] == short[p..]
+    }
 }
 
 fn last_level(x: &str, y: &str, px: &[String], py: &[String], high: f64, mid: f64) -> (u8, f32) {
@@ -463,7 +486,7 @@ mod tests {
         let c = cmp(&a, &b, &r);
         assert_eq!(
             evidence(&c),
-            "ssn=typo;dob=transposed;first=nickname;last=part;sex=agree;race=missing;veteran=missing"
+            "ssn=typo;dob=transposed;first=nickname;last=part;sex=agree;race=missing;veteran=missing;timeline=missing"
         );
         assert!(c.score >= r.file.thresholds.accept as f32, "{}", c.score);
         // Swapped first and last names agree crosswise.
@@ -480,6 +503,23 @@ mod tests {
         // Different valid SSNs and birth dates count strongly against.
         let h = rec("Robert", "Garcia-Lopez", "345678901", (1975, 8, 9), &r);
         assert!(cmp(&a, &h, &r).score < r.file.thresholds.review as f32);
+    }
+
+    #[test]
+    fn one_edit_names() {
+        assert!(one_name_edit("MARIA", "MARIE"));
+        assert!(one_name_edit("RACHEL", "RAHCEL"));
+        assert!(one_name_edit("ANN", "ANNE"));
+        assert!(one_name_edit("ANNE", "ANN"));
+        assert!(one_name_edit("JAMES", "JAMSE"));
+        assert!(!one_name_edit("JAMES", "JAMES"));
+        assert!(!one_name_edit("JAMES", "JANET"));
+        assert!(!one_name_edit("AL", "AI"));
+        let r = Rules::builtin();
+        // A misspelt nickname of the other's name (RACH -> RSCH).
+        let a = rec("Rsch", "Johnson", "", (2017, 12, 28), &r);
+        let b = rec("Rachel", "Johnson", "", (2017, 12, 28), &r);
+        assert_eq!(cmp(&a, &b, &r).levels[FIRST], lv::FIRST_NICKNAME);
     }
 
     #[test]
