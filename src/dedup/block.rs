@@ -21,7 +21,7 @@ pub struct Scored {
 }
 
 /// Comparison vectors and how often they occurred (the input of EM training).
-pub type Patterns = HashMap<[u8; 7], u64>;
+pub type Patterns = HashMap<[u8; super::rules::FIELDS.len()], u64>;
 
 #[derive(Debug, Default)]
 pub struct Candidates {
@@ -41,7 +41,7 @@ pub struct Candidates {
 
 /// Names of the blocking keys by tag (the tag is the top byte of a key, so a pair sharing
 /// several keys is compared in the block of the lowest tag).
-pub const KEY_NAMES: [&str; 12] = [
+pub const KEY_NAMES: [&str; 13] = [
     "",
     "ssn",
     "ssn_last4+birth_year",
@@ -54,7 +54,16 @@ pub const KEY_NAMES: [&str; 12] = [
     "ssn_last4+initials",
     "ssn_first5+initials",
     "last_soundex+first_initial+day_month",
+    "dob (a side without names)",
 ];
+
+/// The tag of the birth-date key, whose blocks compare only pairs in which one record has no
+/// name at all (anonymous records meet the others by birth date).
+const DOB_ONLY: u8 = 12;
+
+fn nameless(r: &Record) -> bool {
+    r.first.is_empty() && r.last.is_empty()
+}
 
 fn key(tag: u8, parts: &[&[u8]]) -> u64 {
     let mut f = Fnv::default();
@@ -119,6 +128,7 @@ pub fn keys(r: &Record, out: &mut Vec<u64>) {
         if !r.first.is_empty() {
             identities(&mut |id| out.push(key(6, &[&dob, id])));
         }
+        out.push(key(DOB_ONLY, &[&dob]));
     }
     if has_names {
         let (a, b) = (soundex(&r.first), soundex(&r.last));
@@ -155,7 +165,7 @@ fn first_common(a: &[u64], b: &[u64]) -> Option<u64> {
 struct Acc {
     pairs: Vec<Scored>,
     compared: u64,
-    by_tag: [u64; 12],
+    by_tag: [u64; KEY_NAMES.len()],
     patterns: Option<Patterns>,
 }
 
@@ -236,6 +246,10 @@ pub fn candidates(
             |mut acc, b| {
                 let members = &kv[b.clone()];
                 let bkey = members[0].0;
+                let dob_only = (bkey >> 56) as u8 == DOB_ONLY;
+                if dob_only && !members.iter().any(|m| nameless(&records[m.1 as usize])) {
+                    return acc;
+                }
                 for x in 0..members.len() {
                     let ia = members[x].1;
                     let ra = &records[ia as usize];
@@ -243,7 +257,7 @@ pub fn candidates(
                     for y in x + 1..members.len() {
                         let ib = members[y].1;
                         let rb = &records[ib as usize];
-                        if ra.group == rb.group {
+                        if ra.group == rb.group || (dob_only && !nameless(ra) && !nameless(rb)) {
                             continue;
                         }
                         if first_common(ka, keys_of(ib)) != Some(bkey) {
@@ -252,7 +266,7 @@ pub fn candidates(
                         let (lo, hi) = (ia.min(ib), ia.max(ib));
                         let (rl, rh) = (&records[lo as usize], &records[hi as usize]);
                         acc.compared += 1;
-                        acc.by_tag[(bkey >> 56) as usize % 12] += 1;
+                        acc.by_tag[(bkey >> 56) as usize % KEY_NAMES.len()] += 1;
                         // Training needs every pair's levels; otherwise a pair that cannot
                         // reach `keep` is not scored in full.
                         if !train && comparer.score_bound(lo as usize, hi as usize, rl, rh) < keep {
@@ -272,7 +286,7 @@ pub fn candidates(
         )
         .reduce(Acc::default, |mut a, mut b| {
             a.compared += b.compared;
-            for t in 0..12 {
+            for t in 0..KEY_NAMES.len() {
                 a.by_tag[t] += b.by_tag[t];
             }
             a.pairs.append(&mut b.pairs);

@@ -3,8 +3,11 @@
 
 use strsim::jaro_winkler;
 
+use super::normalize::OPEN;
 use super::normalize::{Record, SsnKind};
-use super::rules::{DOB, FIRST, LAST, LEVELS, MISSING, RACE, Rules, SEX, SSN, VETERAN};
+use super::rules::{
+    DOB, FIELDS, FIRST, LAST, LEVELS, MISSING, RACE, Rules, SEX, SSN, TIMELINE, VETERAN,
+};
 
 /// Level numbers, as in [`LEVELS`].
 pub(super) mod lv {
@@ -28,13 +31,16 @@ pub(super) mod lv {
     pub const LAST_DISAGREE: u8 = 4;
     pub const AGREE: u8 = 0;
     pub const DISAGREE: u8 = 1;
+    pub const ADJACENT: u8 = 0;
+    pub const OVERLAP: u8 = 1;
+    pub const APART: u8 = 2;
 }
 
 /// The comparison of two records.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Comparison {
     /// Agreement level per field ([`MISSING`] when either side lacks it).
-    pub levels: [u8; 7],
+    pub levels: [u8; FIELDS.len()],
     pub score: f32,
     /// Jaro-Winkler similarity of first and last names (for the evidence text).
     pub jw: [f32; 2],
@@ -65,14 +71,23 @@ impl Comparer<'_> {
     pub fn compare(&self, ia: usize, ib: usize, a: &Record, b: &Record) -> Comparison {
         let w = &self.rules.weights;
         let sim = &self.rules.file.similarity;
-        let mut levels = [MISSING; 7];
+        let mut levels = [MISSING; FIELDS.len()];
         levels[SSN] = ssn_level(a, b);
         levels[DOB] = dob_level(a, b);
 
         let tf = |i: usize| self.tf.get(i).copied().unwrap_or_default();
         let (ta, tb) = (tf(ia), tf(ib));
         // Names, straight and crosswise.
-        let (f_lv, f_jw) = first_level(&a.first, &b.first, a, b, sim.jw_high, sim.jw_mid);
+        let nick = &self.rules.nickname_members;
+        let (f_lv, f_jw) = first_level(
+            &a.first,
+            &a.first_groups,
+            &b.first,
+            &b.first_groups,
+            nick,
+            sim.jw_high,
+            sim.jw_mid,
+        );
         let (l_lv, l_jw) = last_level(
             &a.last,
             &b.last,
@@ -95,16 +110,37 @@ impl Comparer<'_> {
             !(a.first.is_empty() || a.last.is_empty() || b.first.is_empty() || b.last.is_empty());
         let both_exact = f_lv == lv::EXACT && l_lv == lv::EXACT;
         if all_names && !both_exact {
-            let (xf, xf_jw) = cross_level(&a.first, &b.last, FIRST, sim.jw_high, sim.jw_mid);
-            let (xl, xl_jw) = cross_level(&a.last, &b.first, LAST, sim.jw_high, sim.jw_mid);
+            // First and last name recorded the other way round on one side: each compared
+            // with the same levels as in place (nicknames, initials, parts, typos).
+            let groups = |n: &str| self.rules.nickname_groups.get(n).map_or(&[][..], |g| g);
+            let cross = |x: &Record, y: &Record| {
+                let (xf, xf_jw) = first_level(
+                    &x.first,
+                    &x.first_groups,
+                    &y.last,
+                    groups(&y.last),
+                    nick,
+                    sim.jw_high,
+                    sim.jw_mid,
+                );
+                let (xl, xl_jw) = last_level(
+                    &x.last,
+                    &y.first,
+                    &x.last_parts,
+                    &[],
+                    sim.jw_high,
+                    sim.jw_mid,
+                );
+                (xf, xl, xf_jw, xl_jw)
+            };
+            // a's first against b's last and a's last against b's first.
+            let (xf, xl, xf_jw, xl_jw) = cross(a, b);
             let crossed =
                 name_w(xf, FIRST, ta.first.min(tb.last)) + name_w(xl, LAST, ta.last.min(tb.first));
-            // Only a clear crosswise agreement counts (both names at least jw_high).
-            let close = |l: u8, high: u8| l == lv::EXACT || l == high;
-            if crossed > straight + 1.0
-                && close(xf, lv::FIRST_JW_HIGH)
-                && close(xl, lv::LAST_JW_HIGH)
-            {
+            // Only a clear crosswise agreement counts (neither name merely similar).
+            let clear_f = !matches!(xf, lv::FIRST_JW_MID | lv::FIRST_DISAGREE | MISSING);
+            let clear_l = !matches!(xl, lv::LAST_JW_MID | lv::LAST_DISAGREE | MISSING);
+            if crossed > straight + 1.0 && clear_f && clear_l {
                 names = (xf, xl, xf_jw, xl_jw, crossed, true);
             }
         }
@@ -121,24 +157,33 @@ impl Comparer<'_> {
             lv::DISAGREE
         };
 
+        levels[TIMELINE] = timeline_level(a, b, &self.rules.file.timeline);
+
         let mut score = names.4;
-        for f in [SSN, DOB, SEX, RACE, VETERAN] {
+        for f in [SSN, DOB, SEX, RACE, VETERAN, TIMELINE] {
             if levels[f] != MISSING {
                 score += w[f][levels[f] as usize];
             }
         }
         // Twins and siblings: same family name and birth date (or one close to it), different
-        // first names (or only an initial, with an SSN that is close but not equal: twins
-        // often have consecutive SSNs), SSNs not equal.
+        // first names (or only an initial, with an SSN that disagrees), SSNs not equal. Twins
+        // often have consecutive SSNs: a pair whose full SSNs are one or two apart with close
+        // birth dates is taken for twins unless the first names are the same (a typo that
+        // happens to make the SSN consecutive is rare), also when a name is missing.
         let close_dob = matches!(
             levels[DOB],
             lv::EXACT | lv::DOB_TRANSPOSED | lv::DOB_YEAR_OFF
         );
         let family = !matches!(levels[LAST], lv::LAST_DISAGREE | MISSING);
         let other_first = levels[FIRST] == lv::FIRST_DISAGREE
-            || (levels[FIRST] == lv::FIRST_INITIAL
-                && matches!(levels[SSN], lv::SSN_TYPO | lv::SSN_DISAGREE));
-        let twin = !names.5 && levels[SSN] != lv::EXACT && close_dob && family && other_first;
+            || (levels[FIRST] == lv::FIRST_INITIAL && levels[SSN] == lv::SSN_DISAGREE);
+        let consecutive = consecutive_ssn(a, b)
+            && levels[FIRST] != lv::EXACT
+            && levels[LAST] != lv::LAST_DISAGREE;
+        let twin = !names.5
+            && levels[SSN] != lv::EXACT
+            && close_dob
+            && (family && other_first || consecutive);
         Comparison {
             levels,
             score,
@@ -167,6 +212,7 @@ impl Comparer<'_> {
         add(DOB, dob_level(a, b));
         add(SEX, known_pair(a.sex, b.sex));
         add(VETERAN, known_pair(a.veteran, b.veteran));
+        add(TIMELINE, timeline_level(a, b, &self.rules.file.timeline));
         if a.race != 0 && b.race != 0 {
             add(
                 RACE,
@@ -186,6 +232,28 @@ impl Comparer<'_> {
         // A margin for the order of float additions.
         score + straight.max(crossed) + 0.01
     }
+}
+
+/// How two records' stays relate: `overlap` when two exited overnight stays share more than
+/// `overlap_days` nights (one person is rarely in two projects at once), `adjacent` when one
+/// record's entry follows the other's exit within `gap_days` (moving on from one project to
+/// the next), `apart` otherwise; missing when either record has no enrollment.
+fn timeline_level(a: &Record, b: &Record, t: &super::rules::Timeline) -> u8 {
+    if a.stays.is_empty() || b.stays.is_empty() {
+        return MISSING;
+    }
+    let mut adjacent = false;
+    for &(ea, xa, oa) in a.stays.iter() {
+        for &(eb, xb, ob) in b.stays.iter() {
+            if oa && ob && xa != OPEN && xb != OPEN && xa.min(xb) - ea.max(eb) > t.overlap_days {
+                return lv::OVERLAP;
+            }
+            let after =
+                |exit: i32, entry: i32| exit != OPEN && (0..=t.gap_days).contains(&(entry - exit));
+            adjacent |= after(xa, eb) || after(xb, ea);
+        }
+    }
+    if adjacent { lv::ADJACENT } else { lv::APART }
 }
 
 fn known_pair(a: i8, b: i8) -> u8 {
@@ -231,6 +299,15 @@ fn ssn_level(a: &Record, b: &Record) -> u8 {
     }
 }
 
+/// Two full SSNs one or two apart as numbers (as the SSA often gives twins).
+fn consecutive_ssn(a: &Record, b: &Record) -> bool {
+    if a.ssn_kind != SsnKind::Full || b.ssn_kind != SsnKind::Full {
+        return false;
+    }
+    let num = |s: &[u8; 9]| s.iter().fold(0i64, |n, d| n * 10 + (d - b'0') as i64);
+    matches!((num(&a.ssn) - num(&b.ssn)).abs(), 1 | 2)
+}
+
 /// One digit changed, or two adjacent digits swapped.
 pub(super) fn one_edit(a: &[u8; 9], b: &[u8; 9]) -> bool {
     let diff: Vec<usize> = (0..9).filter(|&i| a[i] != b[i]).collect();
@@ -267,20 +344,45 @@ fn dob_level(a: &Record, b: &Record) -> u8 {
     }
 }
 
-fn first_level(x: &str, y: &str, a: &Record, b: &Record, high: f64, mid: f64) -> (u8, f32) {
+/// First names: exact, in one nickname group, an initial, a misspelt nickname or name (one
+/// edit: a letter changed, dropped, doubled or two swapped), or Jaro-Winkler similarity.
+fn first_level(
+    x: &str,
+    gx: &[u32],
+    y: &str,
+    gy: &[u32],
+    nick: &[Vec<String>],
+    high: f64,
+    mid: f64,
+) -> (u8, f32) {
     if x.is_empty() || y.is_empty() {
         return (MISSING, 0.0);
     }
     if x == y {
         return (lv::EXACT, 1.0);
     }
-    if shares(&a.first_groups, &b.first_groups) {
+    if shares(gx, gy) {
         return (lv::FIRST_NICKNAME, jaro_winkler(x, y) as f32);
     }
     if (x.len() == 1 || y.len() == 1) && x.as_bytes()[0] == y.as_bytes()[0] {
         return (lv::FIRST_INITIAL, 0.0);
     }
     let j = jaro_winkler(x, y);
+    if x.len() >= 3 && y.len() >= 3 {
+        // A nickname of the other's name, misspelt (RSCH for RACH, RACHEL).
+        let near = |n: &str, groups: &[u32]| {
+            groups.iter().any(|&g| {
+                nick.get(g as usize)
+                    .is_some_and(|m| m.iter().any(|o| one_name_edit(n, o)))
+            })
+        };
+        if near(x, gy) || near(y, gx) {
+            return (lv::FIRST_NICKNAME, j as f32);
+        }
+        if j < high && one_name_edit(x, y) {
+            return (lv::FIRST_JW_HIGH, j as f32);
+        }
+    }
     let lvl = if j >= high {
         lv::FIRST_JW_HIGH
     } else if j >= mid {
@@ -289,6 +391,25 @@ fn first_level(x: &str, y: &str, a: &Record, b: &Record, high: f64, mid: f64) ->
         lv::FIRST_DISAGREE
     };
     (lvl, j as f32)
+}
+
+/// Two names of at least three letters one typing slip apart: a letter changed, added or
+/// dropped, or two adjacent letters swapped (no allocation: this runs on most compared pairs).
+fn one_name_edit(x: &str, y: &str) -> bool {
+    let (a, b) = (x.as_bytes(), y.as_bytes());
+    if a.len() < 3 || b.len() < 3 || a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(c, d)| c == d).count();
+    if a.len() == b.len() {
+        let (ra, rb) = (&a[p + 1..], &b[p + 1..]);
+        // One letter changed, or swapped with the next.
+        ra == rb
+            || (p + 1 < a.len() && a[p] == b[p + 1] && a[p + 1] == b[p] && a[p + 2..] == b[p + 2..])
+    } else {
+        let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+        long[p + 1..] == short[p..]
+    }
 }
 
 fn last_level(x: &str, y: &str, px: &[String], py: &[String], high: f64, mid: f64) -> (u8, f32) {
@@ -308,27 +429,6 @@ fn last_level(x: &str, y: &str, px: &[String], py: &[String], high: f64, mid: f6
         lv::LAST_JW_MID
     } else {
         lv::LAST_DISAGREE
-    };
-    (lvl, j as f32)
-}
-
-/// A first name against a last name: exact or close spelling only, as levels of `field`.
-fn cross_level(x: &str, y: &str, field: usize, high: f64, mid: f64) -> (u8, f32) {
-    if x == y {
-        return (lv::EXACT, 1.0);
-    }
-    let j = jaro_winkler(x, y);
-    let (h, m, d) = if field == FIRST {
-        (lv::FIRST_JW_HIGH, lv::FIRST_JW_MID, lv::FIRST_DISAGREE)
-    } else {
-        (lv::LAST_JW_HIGH, lv::LAST_JW_MID, lv::LAST_DISAGREE)
-    };
-    let lvl = if j >= high {
-        h
-    } else if j >= mid {
-        m
-    } else {
-        d
     };
     (lvl, j as f32)
 }
@@ -405,6 +505,7 @@ mod tests {
             sex: 1,
             race: 0,
             veteran: -1,
+            stays: Box::new([]),
         }
     }
 
@@ -424,7 +525,7 @@ mod tests {
         let c = cmp(&a, &b, &r);
         assert_eq!(
             evidence(&c),
-            "ssn=typo;dob=transposed;first=nickname;last=part;sex=agree;race=missing;veteran=missing"
+            "ssn=typo;dob=transposed;first=nickname;last=part;sex=agree;race=missing;veteran=missing;timeline=missing"
         );
         assert!(c.score >= r.file.thresholds.accept as f32, "{}", c.score);
         // Swapped first and last names agree crosswise.
@@ -472,13 +573,26 @@ mod tests {
         /// never be below the full score, whatever the fields and name frequencies.
         #[test]
         fn score_bound_is_an_upper_bound(
-            names in proptest::collection::vec(0..NAMES.len(), 4),
+            mut names in proptest::collection::vec(0..NAMES.len(), 4),
+            same_names in proptest::bool::ANY,
             ssns in proptest::collection::vec(0..SSNS.len(), 2),
             dobs in proptest::collection::vec((0i32..3, 1u8..4, 1u8..4), 2),
             other in proptest::collection::vec((-1i8..2, 0u8..4, -1i8..2, proptest::bool::ANY), 2),
             tf in proptest::collection::vec(-5.0f32..20.0, 4),
+            stays in proptest::collection::vec(
+                proptest::collection::vec(
+                    (0i32..60, proptest::option::of(0i32..30), proptest::bool::ANY),
+                    0..3,
+                ),
+                2,
+            ),
         ) {
             let r = Rules::builtin();
+            // Equal names make the names' bound tight: the other fields must be exact.
+            if same_names {
+                names[2] = names[0];
+                names[3] = names[1];
+            }
             let mk = |k: usize| {
                 let (y, m, d) = dobs[k];
                 let mut x = rec(
@@ -489,6 +603,12 @@ mod tests {
                     &r,
                 );
                 (x.sex, x.race, x.veteran, x.dob_approx) = other[k];
+                let mut st: Vec<(i32, i32, bool)> = stays[k]
+                    .iter()
+                    .map(|&(entry, days, o)| (entry, days.map_or(OPEN, |d| entry + d), o))
+                    .collect();
+                st.sort_unstable();
+                x.stays = st.into_boxed_slice();
                 x
             };
             let (a, b) = (mk(0), mk(1));
@@ -501,6 +621,23 @@ mod tests {
             let bound = c.score_bound(0, 1, &a, &b);
             proptest::prop_assert!(bound >= score, "bound {} < score {}", bound, score);
         }
+    }
+
+    #[test]
+    fn one_edit_names() {
+        assert!(one_name_edit("MARIA", "MARIE"));
+        assert!(one_name_edit("RACHEL", "RAHCEL"));
+        assert!(one_name_edit("ANN", "ANNE"));
+        assert!(one_name_edit("ANNE", "ANN"));
+        assert!(one_name_edit("JAMES", "JAMSE"));
+        assert!(!one_name_edit("JAMES", "JAMES"));
+        assert!(!one_name_edit("JAMES", "JANET"));
+        assert!(!one_name_edit("AL", "AI"));
+        let r = Rules::builtin();
+        // A misspelt nickname of the other's name (RACH -> RSCH).
+        let a = rec("Rsch", "Johnson", "", (2017, 12, 28), &r);
+        let b = rec("Rachel", "Johnson", "", (2017, 12, 28), &r);
+        assert_eq!(cmp(&a, &b, &r).levels[FIRST], lv::FIRST_NICKNAME);
     }
 
     #[test]

@@ -55,7 +55,16 @@ pub struct Record {
     pub race: u8,
     /// VeteranStatus 0/1, -1 missing.
     pub veteran: i8,
+    /// The record's enrollments as (EntryDate, ExitDate, overnight) in days, sorted; exit
+    /// [`OPEN`] when not exited (or when the export's Exit.csv was not read); overnight when
+    /// the project is one a person sleeps in from entry to exit (emergency shelter with entry
+    /// and exit, transitional housing, safe haven), so two such stays of one person cannot
+    /// overlap.
+    pub stays: Box<[(i32, i32, bool)]>,
 }
+
+/// The exit date of a stay with no exit.
+pub const OPEN: i32 = i32::MAX;
 
 impl Record {
     pub fn has_dob(&self) -> bool {
@@ -302,6 +311,58 @@ fn export_records<'a>(
     let at =
         |col: Option<&crate::ingest::IntColumn>, r: usize| col.map(|v| v[r]).unwrap_or(NULL_INT);
 
+    // Each client's stays: entry and exit dates of its enrollments.
+    let mut stays: Vec<Vec<(i32, i32, bool)>> = vec![Vec::new(); n];
+    {
+        let en = ex.table("Enrollment");
+        let x = ex.table("Exit");
+        // Projects a person sleeps in from entry to exit. Others run beside them (outreach,
+        // services, coordinated entry, prevention) or start before the move-in (permanent
+        // housing), and night-by-night shelter enrollments stay open between nights.
+        let pj = ex.table("Project");
+        let mut overnight: HashMap<&str, bool> = HashMap::new();
+        if let (Some(id), Some(ty)) = (pj.str_col("ProjectID"), pj.int_col("ProjectType")) {
+            for k in 0..pj.len() {
+                use crate::hmis::codes::ProjectType as P;
+                let o = matches!(
+                    P::from_code(ty.get(k)),
+                    Some(P::EsEntryExit | P::Th | P::Sh)
+                );
+                overnight.insert(id.get(k), o);
+            }
+        }
+        let project = en.str_col("ProjectID");
+        let mut exit_of: HashMap<&str, i32> = HashMap::new();
+        if let (Some(id), Some(d)) = (x.str_col("EnrollmentID"), x.date_col("ExitDate")) {
+            for k in 0..x.len() {
+                if d[k] != NULL_DATE {
+                    exit_of.insert(id.get(k), d[k]);
+                }
+            }
+        }
+        if let (Some(epid), Some(eid), Some(entry)) = (
+            en.str_col("PersonalID"),
+            en.str_col("EnrollmentID"),
+            en.date_col("EntryDate"),
+        ) {
+            let index: HashMap<&str, usize> = (0..n).map(|r| (pid.get(r), r)).collect();
+            for k in 0..en.len() {
+                if let Some(&r) = index.get(epid.get(k))
+                    && entry[k] != NULL_DATE
+                {
+                    let exit = exit_of.get(eid.get(k)).copied().unwrap_or(OPEN);
+                    let o = project
+                        .and_then(|p| overnight.get(p.get(k)))
+                        .copied()
+                        .unwrap_or(false);
+                    stays[r].push((entry[k], exit.max(entry[k]), o));
+                }
+            }
+        }
+        for v in &mut stays {
+            v.sort_unstable();
+        }
+    }
     // Birth dates equal to an entry date of the same client are fillers.
     let mut dob_is_entry = vec![false; n];
     if rules.dob_equal_to_entry_date
@@ -385,6 +446,7 @@ fn export_records<'a>(
                 sex: sx,
                 race,
                 veteran,
+                stays: std::mem::take(&mut stays[r]).into_boxed_slice(),
             },
             pid.get(r),
         ));

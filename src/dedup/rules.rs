@@ -13,7 +13,9 @@ pub const DEFAULT_PLACEHOLDERS_TOML: &str = include_str!("../../rules/placeholde
 pub const DEFAULT_NICKNAMES_CSV: &str = include_str!("../../rules/nicknames.csv");
 
 /// The compared fields, in the order of a comparison vector.
-pub const FIELDS: [&str; 7] = ["ssn", "dob", "first", "last", "sex", "race", "veteran"];
+pub const FIELDS: [&str; 8] = [
+    "ssn", "dob", "first", "last", "sex", "race", "veteran", "timeline",
+];
 pub const SSN: usize = 0;
 pub const DOB: usize = 1;
 pub const FIRST: usize = 2;
@@ -21,10 +23,11 @@ pub const LAST: usize = 3;
 pub const SEX: usize = 4;
 pub const RACE: usize = 5;
 pub const VETERAN: usize = 6;
+pub const TIMELINE: usize = 7;
 
 /// The agreement levels of each field, in order (index = level number). "missing" is not a
 /// level: it adds no weight.
-pub const LEVELS: [&[&str]; 7] = [
+pub const LEVELS: [&[&str]; 8] = [
     &["exact", "typo", "partial", "disagree"],
     &[
         "exact",
@@ -41,6 +44,7 @@ pub const LEVELS: [&[&str]; 7] = [
     &["agree", "disagree"],
     &["agree", "disagree"],
     &["agree", "disagree"],
+    &["adjacent", "overlap", "apart"],
 ];
 
 /// Level number meaning "missing on one side": no weight.
@@ -102,6 +106,26 @@ pub struct Household {
     pub max_size: usize,
 }
 
+/// When two records' enrollments (Enrollment.EntryDate, Exit.ExitDate) count as one person's
+/// path (`adjacent`) or as two people (`overlap`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeline {
+    /// An entry at most this many days after an exit of the other record is `adjacent`.
+    pub gap_days: i32,
+    /// Two exited stays sharing more than this many nights are `overlap`.
+    pub overlap_days: i32,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Timeline {
+            gap_days: 14,
+            overlap_days: 2,
+        }
+    }
+}
+
 /// `match.toml` as written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,6 +137,8 @@ pub struct MatchFile {
     pub similarity: Similarity,
     pub term_frequency: TermFrequency,
     pub household: Household,
+    #[serde(default)]
+    pub timeline: Timeline,
     pub fields: BTreeMap<String, BTreeMap<String, Level>>,
 }
 
@@ -139,6 +165,8 @@ pub struct Rules {
     pub dob_equal_to_entry_date: bool,
     /// Normalized name -> ids of the nickname groups it belongs to (sorted).
     pub nickname_groups: HashMap<String, Vec<u32>>,
+    /// Nickname group id -> the names in it (sorted), to recognize a misspelt nickname.
+    pub nickname_members: Vec<Vec<String>>,
     /// Where the rules came from (for summary.json).
     pub origin: String,
     /// The placeholder and nickname files read (None = built in), for writing fitted rules
@@ -207,7 +235,15 @@ impl Rules {
         read: impl Fn(&str) -> Result<String, RulesError>,
     ) -> Result<Rules, RulesError> {
         let bad = |msg: String| RulesError::Invalid(origin.to_string(), msg);
-        let file: MatchFile = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let mut file: MatchFile = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        // Rules files written before the timeline field was added: its built-in values.
+        if !file.fields.contains_key("timeline") && text != DEFAULT_MATCH_TOML {
+            let builtin: MatchFile = toml::from_str(DEFAULT_MATCH_TOML)
+                .map_err(|e| bad(format!("built-in rules: {e}")))?;
+            if let Some(t) = builtin.fields.get("timeline") {
+                file.fields.insert("timeline".into(), t.clone());
+            }
+        }
         let mut levels = Vec::new();
         for (f, field) in FIELDS.iter().enumerate() {
             let given = file
@@ -299,6 +335,18 @@ impl Rules {
             None => DEFAULT_NICKNAMES_CSV.to_string(),
         };
         let nickname_groups = nickname_groups(&nick_text, nick_name)?;
+        let mut nickname_members: Vec<Vec<String>> = Vec::new();
+        for (name, gs) in &nickname_groups {
+            for &g in gs {
+                if nickname_members.len() <= g as usize {
+                    nickname_members.resize(g as usize + 1, Vec::new());
+                }
+                nickname_members[g as usize].push(name.clone());
+            }
+        }
+        for m in &mut nickname_members {
+            m.sort_unstable();
+        }
         let weights = levels
             .iter()
             .map(|r| r.iter().map(|l| (l.m / l.u).log2() as f32).collect())
@@ -309,6 +357,7 @@ impl Rules {
             placeholder_dobs,
             dob_equal_to_entry_date: ph.dob_equal_to_entry_date,
             nickname_groups,
+            nickname_members,
             levels,
             weights,
             file,
@@ -350,7 +399,7 @@ impl Rules {
         }
         s.push_str(&format!(
             "\n[thresholds]\naccept = {:?}\nreview = {:?}\nreference_records = {}\n\n[blocking]\nmax_block = {}\nmax_name_block = {}\n\n\
-             [similarity]\njw_high = {:?}\njw_mid = {:?}\n\n[term_frequency]\nenabled = {}\nmin_u = {:?}\n\n[household]\nbonus = {:?}\nmax_size = {}\n",
+             [similarity]\njw_high = {:?}\njw_mid = {:?}\n\n[term_frequency]\nenabled = {}\nmin_u = {:?}\n\n[household]\nbonus = {:?}\nmax_size = {}\n\n[timeline]\ngap_days = {}\noverlap_days = {}\n",
             f.thresholds.accept,
             f.thresholds.review,
             f.thresholds.reference_records,
@@ -361,7 +410,9 @@ impl Rules {
             f.term_frequency.enabled,
             f.term_frequency.min_u,
             f.household.bonus,
-            f.household.max_size
+            f.household.max_size,
+            f.timeline.gap_days,
+            f.timeline.overlap_days
         ));
         for (fi, field) in FIELDS.iter().enumerate() {
             s.push_str(&format!("\n[fields.{field}]\n"));

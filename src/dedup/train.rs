@@ -85,7 +85,8 @@ pub fn fit_m(
     max_iter: usize,
 ) -> (Vec<Vec<Level>>, usize, f64) {
     // A stable order, so the floating-point sums (and the fitted file) are repeatable.
-    let mut pats: Vec<(&[u8; 7], f64)> = patterns.iter().map(|(k, &v)| (k, v as f64)).collect();
+    let mut pats: Vec<(&[u8; super::rules::FIELDS.len()], f64)> =
+        patterns.iter().map(|(k, &v)| (k, v as f64)).collect();
     pats.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut m: Vec<Vec<f64>> = start
         .iter()

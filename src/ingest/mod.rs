@@ -158,8 +158,9 @@ impl LoadOptions {
     }
 }
 
-/// The files `hmis dedup` needs: clients, and enrollments for their households and dates.
-pub const DEDUP_FILES: &[&str] = &["Export", "Client", "Enrollment"];
+/// The files `hmis dedup` needs: clients, and enrollments and exits for their households
+/// and timelines.
+pub const DEDUP_FILES: &[&str] = &["Export", "Client", "Enrollment", "Exit", "Project"];
 
 /// The files the System Performance Measures and the project scorecard read (through the
 /// facts): `hmis report spm|effectiveness` loads only these. Left out, because neither
