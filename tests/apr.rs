@@ -441,6 +441,36 @@ fn lsa_sample_every_project_reconciles() {
     assert_eq!(per_project, 72);
     // A person served by two projects counts in each project's APR, once in all together.
     assert!(sum >= all);
+
+    // `hmis report apr` reads only ingest::APR_FILES: the same tables as `hmis run`'s.
+    let alone = tempfile::tempdir().unwrap();
+    let o = hmis([
+        "report".as_ref(),
+        "apr".as_ref(),
+        root.join("Sample HMIS Data.zip").as_os_str(),
+        "--start".as_ref(),
+        "2024-10-01".as_ref(),
+        "--end".as_ref(),
+        "2025-09-30".as_ref(),
+        "--identity".as_ref(),
+        "personal-id".as_ref(),
+        "-q".as_ref(),
+        "--out".as_ref(),
+        alone.path().as_os_str(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut compared = 0;
+    for f in std::fs::read_dir(out.path().join("apr")).unwrap() {
+        let p = f.unwrap().path();
+        let name = p.file_name().unwrap().to_owned();
+        let mine = std::fs::read(alone.path().join("apr").join(&name)).unwrap();
+        assert!(
+            mine == std::fs::read(&p).unwrap(),
+            "{name:?}: the subset load differs from the full load"
+        );
+        compared += 1;
+    }
+    assert!(compared > 50, "{compared} tables");
 }
 
 /// The same export in the FY2024 and FY2026 layouts gives the same APR on every table the

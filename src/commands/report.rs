@@ -22,18 +22,24 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
         ));
     }
     let mut phases = Phases::start();
-    // The SPM and the scorecard read only some files: the others are not opened (their
-    // validation findings and row counts are then not in summary.json).
+    // The SPM and the scorecard, and the APR and CAPER, read only some files: the others are
+    // not opened (their validation findings and row counts are then not in summary.json).
     let measures_only = which
         .iter()
         .all(|r| matches!(r, ReportName::Spm | ReportName::Effectiveness));
-    let mut ingest = if measures_only {
-        crate::ingest::load_with(
-            &args.exports,
-            &crate::ingest::LoadOptions::only(crate::ingest::MEASURE_FILES),
-        )?
+    let apr_only = matches!(single, Some(ReportName::Apr | ReportName::Caper));
+    let subset = if measures_only {
+        Some(crate::ingest::MEASURE_FILES)
+    } else if apr_only {
+        Some(crate::ingest::APR_FILES)
     } else {
-        pipeline::load(&args.exports)?
+        None
+    };
+    let mut ingest = match subset {
+        Some(files) => {
+            crate::ingest::load_with(&args.exports, &crate::ingest::LoadOptions::only(files))?
+        }
+        None => pipeline::load(&args.exports)?,
     };
     // Validation is done: the columns only it needed go before matching and the facts.
     ingest.dataset.keep_for_reports();

@@ -344,6 +344,18 @@ fn text_of<'a>(t: &'a Table, c: &str) -> impl Fn(usize) -> &'a str + 'a {
     move |i| col.map_or("", |c| c.get(i))
 }
 
+/// The enrollment (index into the facts) of each row of a child file, looked up once per
+/// distinct EnrollmentID (the column is dictionary-coded) rather than once per row.
+fn enrollment_of<'a>(t: &'a Table, by_id: &FxMap<&str, u32>) -> impl Fn(usize) -> Option<u32> + 'a {
+    let col = t.str_col("EnrollmentID");
+    let of_code: Vec<Option<u32>> = col.map_or(Vec::new(), |e| {
+        (0..e.distinct() as u32)
+            .map(|c| by_id.get(e.value_of(c)).copied())
+            .collect()
+    });
+    move |i| col.and_then(|e| of_code.get(e.code(i) as usize).copied().flatten())
+}
+
 /// HUD's CoC code shape: `XX-999`.
 pub fn valid_coc(s: &str) -> bool {
     let b = s.as_bytes();
@@ -717,11 +729,11 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     let t = ex.table("Exit");
     let t_date_created = created_of(t, "DateCreated");
     let t_destination_subsidy_type = int_of(t, "DestinationSubsidyType");
-    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_enrollment = enrollment_of(t, &by_id);
     let t_housing_assessment = int_of(t, "HousingAssessment");
     let t_subsidy_information = int_of(t, "SubsidyInformation");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(t_enrollment_id(i))
+        if let Some(g) = t_enrollment(i)
             && let Some(&k) = slot.get(&g)
         {
             let d = &mut p.rows[k].1;
@@ -735,7 +747,7 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     let t = ex.table("IncomeBenefits");
     let t_benefits_from_any_source = int_of(t, "BenefitsFromAnySource");
     let t_data_collection_stage = int_of(t, "DataCollectionStage");
-    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_enrollment = enrollment_of(t, &by_id);
     let t_income_from_any_source = int_of(t, "IncomeFromAnySource");
     let t_information_date = date_of(t, "InformationDate");
     let t_insurance_from_any_source = int_of(t, "InsuranceFromAnySource");
@@ -745,7 +757,7 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     let ben: Vec<_> = BENEFITS.iter().map(|c| t.int_col(c)).collect();
     let ins: Vec<_> = INSURANCE.iter().map(|c| t.int_col(c)).collect();
     for i in 0..t.len() {
-        let Some(&g) = by_id.get(t_enrollment_id(i)) else {
+        let Some(g) = t_enrollment(i) else {
             continue;
         };
         let Some(d) = t_information_date(i) else {
@@ -799,11 +811,11 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     let t_data_collection_stage = int_of(t, "DataCollectionStage");
     let t_disability_response = int_of(t, "DisabilityResponse");
     let t_disability_type = int_of(t, "DisabilityType");
-    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_enrollment = enrollment_of(t, &by_id);
     let t_indefinite_and_impairs = int_of(t, "IndefiniteAndImpairs");
     let t_information_date = date_of(t, "InformationDate");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(t_enrollment_id(i))
+        if let Some(g) = t_enrollment(i)
             && let Some(d) = t_information_date(i)
         {
             p.disabilities.push((
@@ -823,11 +835,11 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     let t_currently_fleeing = int_of(t, "CurrentlyFleeing");
     let t_data_collection_stage = int_of(t, "DataCollectionStage");
     let t_domestic_violence_survivor = int_of(t, "DomesticViolenceSurvivor");
-    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_enrollment = enrollment_of(t, &by_id);
     let t_information_date = date_of(t, "InformationDate");
     let t_when_occurred = int_of(t, "WhenOccurred");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(t_enrollment_id(i))
+        if let Some(g) = t_enrollment(i)
             && let Some(d) = t_information_date(i)
         {
             p.health.push((
@@ -845,10 +857,10 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
 
     let t = ex.table("CurrentLivingSituation");
     let t_current_living_situation = int_of(t, "CurrentLivingSituation");
-    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_enrollment = enrollment_of(t, &by_id);
     let t_information_date = date_of(t, "InformationDate");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(t_enrollment_id(i))
+        if let Some(g) = t_enrollment(i)
             && let Some(d) = t_information_date(i)
         {
             p.contacts.push((
@@ -863,14 +875,14 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
 
     let t = ex.table("Services");
     let t_date_provided = date_of(t, "DateProvided");
-    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_enrollment = enrollment_of(t, &by_id);
     let t_record_type = int_of(t, "RecordType");
     let t_type_provided = int_of(t, "TypeProvided");
     for i in 0..t.len() {
         if t_record_type(i) != crate::hmis::codes::record_type::MOVING_ON {
             continue;
         }
-        if let Some(&g) = by_id.get(t_enrollment_id(i))
+        if let Some(g) = t_enrollment(i)
             && let Some(d) = t_date_provided(i)
         {
             p.moving_on.push((
@@ -887,11 +899,11 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     let t_current_ed_status = int_of(t, "CurrentEdStatus");
     let t_current_school_attend = int_of(t, "CurrentSchoolAttend");
     let t_data_collection_stage = int_of(t, "DataCollectionStage");
-    let t_enrollment_id = text_of(t, "EnrollmentID");
+    let t_enrollment = enrollment_of(t, &by_id);
     let t_information_date = date_of(t, "InformationDate");
     let t_most_recent_ed_status = int_of(t, "MostRecentEdStatus");
     for i in 0..t.len() {
-        if let Some(&g) = by_id.get(t_enrollment_id(i))
+        if let Some(g) = t_enrollment(i)
             && let Some(d) = t_information_date(i)
         {
             p.education.push((
