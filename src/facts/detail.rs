@@ -530,74 +530,59 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
         }
         src.done(range);
     }
-    incomes.par_sort_unstable_by(|a, b| {
-        (a.0, a.1.date, a.1.stage, a.1.income_any, a.1.sources)
-            .cmp(&(b.0, b.1.date, b.1.stage, b.1.income_any, b.1.sources))
-            .then(a.1.total.total_cmp(&b.1.total))
-            .then(a.1.earned.total_cmp(&b.1.earned))
+    let (ri, incomes) = group_by_enrollment(n, incomes, |a, b| {
+        (a.date, a.stage, a.income_any, a.sources)
+            .cmp(&(b.date, b.stage, b.income_any, b.sources))
+            .then(a.total.total_cmp(&b.total))
+            .then(a.earned.total_cmp(&b.earned))
             .then(
-                (
-                    a.1.benefits_any,
-                    a.1.benefits,
-                    a.1.insurance_any,
-                    a.1.insurance,
-                )
-                    .cmp(&(
-                        b.1.benefits_any,
-                        b.1.benefits,
-                        b.1.insurance_any,
-                        b.1.insurance,
-                    )),
+                (a.benefits_any, a.benefits, a.insurance_any, a.insurance).cmp(&(
+                    b.benefits_any,
+                    b.benefits,
+                    b.insurance_any,
+                    b.insurance,
+                )),
             )
     });
-    disabilities.par_sort_unstable_by_key(|r| {
-        (
-            r.0,
-            r.1.date,
-            r.1.stage,
-            r.1.kind,
-            r.1.response,
-            r.1.indefinite,
-        )
+    let (rd, disabilities) = group_by_enrollment(n, disabilities, |a, b| {
+        (a.date, a.stage, a.kind, a.response, a.indefinite).cmp(&(
+            b.date,
+            b.stage,
+            b.kind,
+            b.response,
+            b.indefinite,
+        ))
     });
-    health.par_sort_unstable_by_key(|r| {
+    let (rh, health) = group_by_enrollment(n, health, |a, b| {
         (
-            r.0,
-            r.1.date,
-            r.1.stage,
-            r.1.survivor,
-            r.1.when_occurred,
-            r.1.currently_fleeing,
+            a.date,
+            a.stage,
+            a.survivor,
+            a.when_occurred,
+            a.currently_fleeing,
         )
+            .cmp(&(
+                b.date,
+                b.stage,
+                b.survivor,
+                b.when_occurred,
+                b.currently_fleeing,
+            ))
     });
-    contacts.par_sort_unstable_by_key(|r| (r.0, r.1.date, r.1.situation));
-    moving_on.par_sort_unstable_by_key(|r| (r.0, r.1.date, r.1.kind));
-    education.par_sort_unstable_by_key(|r| {
-        (
-            r.0,
-            r.1.date,
-            r.1.stage,
-            r.1.attend,
-            r.1.most_recent,
-            r.1.current,
-        )
+    let (rc, contacts) = group_by_enrollment(n, contacts, |a, b| {
+        (a.date, a.situation).cmp(&(b.date, b.situation))
     });
-    let ranges = |keys: &mut dyn Iterator<Item = u32>| {
-        let mut counts = vec![0u32; n + 1];
-        for k in keys {
-            counts[k as usize + 1] += 1;
-        }
-        for i in 0..n {
-            counts[i + 1] += counts[i];
-        }
-        counts
-    };
-    let ri = ranges(&mut incomes.iter().map(|r| r.0));
-    let rd = ranges(&mut disabilities.iter().map(|r| r.0));
-    let rh = ranges(&mut health.iter().map(|r| r.0));
-    let rc = ranges(&mut contacts.iter().map(|r| r.0));
-    let rm = ranges(&mut moving_on.iter().map(|r| r.0));
-    let re = ranges(&mut education.iter().map(|r| r.0));
+    let (rm, moving_on) =
+        group_by_enrollment(n, moving_on, |a, b| (a.date, a.kind).cmp(&(b.date, b.kind)));
+    let (re, education) = group_by_enrollment(n, education, |a, b| {
+        (a.date, a.stage, a.attend, a.most_recent, a.current).cmp(&(
+            b.date,
+            b.stage,
+            b.attend,
+            b.most_recent,
+            b.current,
+        ))
+    });
     for (g, e) in d.enrollments.iter_mut().enumerate() {
         e.incomes = (ri[g], ri[g + 1]);
         e.disabilities = (rd[g], rd[g + 1]);
@@ -606,13 +591,53 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
         e.moving_on = (rm[g], rm[g + 1]);
         e.education = (re[g], re[g + 1]);
     }
-    d.incomes = incomes.into_iter().map(|r| r.1).collect();
-    d.disabilities = disabilities.into_iter().map(|r| r.1).collect();
-    d.health = health.into_iter().map(|r| r.1).collect();
-    d.contacts = contacts.into_iter().map(|r| r.1).collect();
-    d.moving_on = moving_on.into_iter().map(|r| r.1).collect();
-    d.education = education.into_iter().map(|r| r.1).collect();
+    d.incomes = incomes;
+    d.disabilities = disabilities;
+    d.health = health;
+    d.contacts = contacts;
+    d.moving_on = moving_on;
+    d.education = education;
     d
+}
+
+/// Records grouped by enrollment with a counting sort on the enrollment index, each group
+/// then sorted by `cmp` (in parallel): the order of a sort by (enrollment, `cmp`) without
+/// comparing records of different enrollments. Returns where each enrollment's records
+/// start (n + 1 offsets) and the records.
+fn group_by_enrollment<T: Copy + Send + Sync>(
+    n: usize,
+    rows: Vec<(u32, T)>,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
+) -> (Vec<u32>, Vec<T>) {
+    let mut starts = vec![0u32; n + 1];
+    for (g, _) in &rows {
+        starts[*g as usize + 1] += 1;
+    }
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    let Some(&(_, fill)) = rows.first() else {
+        return (starts, Vec::new());
+    };
+    let mut out = vec![fill; rows.len()];
+    let mut next = starts.clone();
+    for (g, r) in rows {
+        let k = &mut next[g as usize];
+        out[*k as usize] = r;
+        *k += 1;
+    }
+    let mut groups: Vec<&mut [T]> = Vec::new();
+    let mut rest: &mut [T] = &mut out;
+    for g in 0..n {
+        let (group, tail) =
+            std::mem::take(&mut rest).split_at_mut((starts[g + 1] - starts[g]) as usize);
+        if group.len() > 1 {
+            groups.push(group);
+        }
+        rest = tail;
+    }
+    groups.par_iter_mut().for_each(|g| g.sort_unstable_by(&cmp));
+    (starts, out)
 }
 
 fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {

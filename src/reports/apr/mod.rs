@@ -15,6 +15,7 @@ pub mod q25_q27;
 pub mod sage;
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 
 use crate::facts::detail::{Details, IncomeRecord};
 use crate::facts::{AgeClass, ChStatus, Day, Facts, HouseholdType, age_on};
@@ -540,15 +541,26 @@ pub fn report_indexed(
 ) -> Report {
     let u = Universe::build(facts, details, p, index);
     let fy24 = p.spec == Spec::Fy2024;
-    let mut tables = Vec::new();
-    tables.push(q04_q09::q4a(&u, p));
-    tables.push(q04_q09::q5a(&u));
-    tables.extend(q06::tables(&u, fy24));
-    tables.extend(q04_q09::tables(&u));
-    tables.extend(q10_q15::tables(&u, fy24, p.kind));
-    tables.extend(q16_q21::tables(&u, p.kind));
-    tables.extend(q22_q24::tables(&u, fy24, p.kind));
-    tables.extend(q25_q27::tables(&u, fy24, p.kind));
+    // The question groups are independent queries over the universe: computed in parallel,
+    // kept in question order.
+    type Group<'g> = Box<dyn Fn() -> Vec<Table> + Send + Sync + 'g>;
+    let u = &u;
+    let groups: Vec<Group> = vec![
+        Box::new(|| vec![q04_q09::q4a(u, p), q04_q09::q5a(u)]),
+        Box::new(|| q06::tables(u, fy24)),
+        Box::new(|| q04_q09::tables(u)),
+        Box::new(|| q10_q15::tables(u, fy24, p.kind)),
+        Box::new(|| q16_q21::tables(u, p.kind)),
+        Box::new(|| q22_q24::tables(u, fy24, p.kind)),
+        Box::new(|| q25_q27::tables(u, fy24, p.kind)),
+    ];
+    let mut tables: Vec<Table> = groups
+        .par_iter()
+        .map(|g| g())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
     if p.kind == Kind::Caper {
         let keep = caper_tables(fy24);
         tables.retain(|t| keep.contains(&t.id.as_str()));
