@@ -123,11 +123,25 @@ pub fn write_dedup_files_with(
     let Persons::Matched(d) = &identity.persons else {
         return Ok(Vec::new());
     };
-    dedup_files::write_crosswalk(&out.join("crosswalk.csv"), dataset, d)?;
-    dedup_files::write_links(&out.join("links.csv"), dataset, d)?;
-    if pii {
-        dedup_files::write_review(&out.join("review.csv"), dataset, d)?;
-    }
+    // The three files are independent: written side by side.
+    let ((crosswalk, links), review) = rayon::join(
+        || {
+            rayon::join(
+                || dedup_files::write_crosswalk(&out.join("crosswalk.csv"), dataset, d),
+                || dedup_files::write_links(&out.join("links.csv"), dataset, d),
+            )
+        },
+        || {
+            if pii {
+                dedup_files::write_review(&out.join("review.csv"), dataset, d)
+            } else {
+                Ok(())
+            }
+        },
+    );
+    crosswalk?;
+    links?;
+    review?;
     dedup_files::write_summary(&out.join("dedup.json"), d)?;
     let mut files = vec![
         (

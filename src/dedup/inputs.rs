@@ -180,6 +180,22 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// As [`Resolver::new`], for lookups that always name an export of `keys`: no
+    /// PersonalID-only index.
+    pub fn exact_only(keys: impl Iterator<Item = (&'a str, &'a str, u32, u32)>) -> Resolver<'a> {
+        let mut exact = HashMap::new();
+        let mut exports = HashSet::new();
+        for (e, p, i, _) in keys {
+            exact.insert((e, p), i);
+            exports.insert(e);
+        }
+        Resolver {
+            exact,
+            by_pid: HashMap::new(),
+            exports,
+        }
+    }
+
     pub fn find(&self, export_id: &str, personal_id: &str) -> Option<u32> {
         if let Some(&i) = self.exact.get(&(export_id, personal_id)) {
             return Some(i);

@@ -463,63 +463,83 @@ fn assign_ids(
     };
 
     let mut report = PreviousIds::default();
-    let resolver = Resolver::new(records.iter().enumerate().map(|(i, r)| {
+    let keys = records.iter().enumerate().map(|(i, r)| {
         (
             dataset.exports[r.export as usize].export_id.as_str(),
             personal_id(dataset, r),
             i as u32,
             r.group,
         )
-    }));
+    });
+    // Rows of exports not in this run are found by PersonalID alone; when every previous row
+    // names a current export, that index is not needed.
+    let current: HashSet<&str> = dataset
+        .exports
+        .iter()
+        .map(|e| e.export_id.as_str())
+        .collect();
+    let resolver = if prev
+        .par_iter()
+        .all(|(e, _, _)| current.contains(e.as_str()))
+    {
+        Resolver::exact_only(keys)
+    } else {
+        Resolver::new(keys)
+    };
     // Previous ID claimed by each group, with how many of its records carry it.
-    let mut claimed: Vec<(u32, &str)> = Vec::with_capacity(prev.len());
-    for (e, p, id) in prev {
-        match resolver.find(e, p) {
-            Some(i) => claimed.push((group(i as usize) as u32, id.as_str())),
-            None => report.rows_not_found += 1,
-        }
-    }
+    let found: Vec<Option<(u32, &str)>> = prev
+        .par_iter()
+        .map(|(e, p, id)| {
+            resolver
+                .find(e, p)
+                .map(|i| (group(i as usize) as u32, id.as_str()))
+        })
+        .collect();
     drop(resolver);
+    report.rows_not_found = found.iter().filter(|f| f.is_none()).count();
+    let mut claimed: Vec<(u32, &str)> = found.into_iter().flatten().collect();
     claimed.par_sort_unstable();
-    // (group, [(ID, records carrying it)] in ID order), groups ascending.
-    let mut claims: Vec<(u32, Vec<(&str, usize)>)> = Vec::new();
+    // (group, ID, records carrying it), sorted by group then ID; and each group's run of it.
+    let mut counted: Vec<(u32, &str, usize)> = Vec::with_capacity(claimed.len());
     for (g, id) in claimed {
-        match claims.last_mut() {
-            Some((last, ids)) if *last == g => match ids.last_mut() {
-                Some((i, k)) if *i == id => *k += 1,
-                _ => ids.push((id, 1)),
-            },
-            _ => claims.push((g, vec![(id, 1)])),
+        match counted.last_mut() {
+            Some((lg, li, k)) if *lg == g && *li == id => *k += 1,
+            _ => counted.push((g, id, 1)),
         }
     }
+    let claims: Vec<(u32, &[(u32, &str, usize)])> = counted
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| (run[0].0, run))
+        .collect();
     // Split: an ID claimed by several clusters stays with the one holding most of its
     // records (ties: the smallest cluster).
-    let mut owner: HashMap<&str, (usize, u32)> = HashMap::new();
+    let mut owner: HashMap<&str, (usize, u32)> = HashMap::with_capacity(counted.len());
     for (g, ids) in &claims {
         let c = groups[*g as usize].0;
-        for &(id, k) in ids {
+        for &(_, id, k) in ids.iter() {
             let e = owner.entry(id).or_insert((k, c));
             if k > e.0 || (k == e.0 && c < e.1) {
                 *e = (k, c);
             }
         }
     }
-    let mut id_of: Vec<Option<String>> = vec![None; groups.len()];
+    // Each group's ID: kept (borrowed from the previous rows), else its fresh one.
+    let mut id_of: Vec<Option<&str>> = vec![None; groups.len()];
     let mut split_off: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (g, ids) in &claims {
         let c = groups[*g as usize].0;
         // The IDs this cluster owns; more than one = a merge.
         let mut owned: Vec<(&str, usize)> = ids
             .iter()
-            .filter(|(id, _)| owner[id].1 == c)
-            .copied()
+            .filter(|(_, id, _)| owner[id].1 == c)
+            .map(|&(_, id, k)| (id, k))
             .collect();
-        for (id, _) in ids.iter().filter(|(id, _)| owner[id].1 != c) {
+        for (_, id, _) in ids.iter().filter(|(_, id, _)| owner[id].1 != c) {
             split_off.entry(id).or_default().push(*g);
         }
         owned.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         if let Some(&(kept, _)) = owned.first() {
-            id_of[*g as usize] = Some(kept.to_string());
+            id_of[*g as usize] = Some(kept);
             report.kept += 1;
             if owned.len() > 1 {
                 report.merges.push(Merge {
@@ -529,33 +549,36 @@ fn assign_ids(
             }
         }
     }
-    let taken: HashSet<String> = id_of.iter().flatten().cloned().collect();
-    for (g, slot) in id_of.iter_mut().enumerate() {
-        if slot.is_none() {
-            let base = &fresh[g];
-            let mut id = base.clone();
-            // A new ID may not reuse one that still names another known person.
-            let mut k = 1;
-            while taken.contains(id.as_str()) {
-                id = format!("{base}-{k}");
-                k += 1;
+    let taken: HashSet<&str> = id_of.iter().flatten().copied().collect();
+    let mut named: Vec<std::borrow::Cow<str>> = Vec::with_capacity(groups.len());
+    for (g, slot) in id_of.into_iter().enumerate() {
+        named.push(match slot {
+            Some(kept) => std::borrow::Cow::Borrowed(kept),
+            None => {
+                report.new += 1;
+                let base = fresh[g].as_str();
+                // A new ID may not reuse one that still names another known person.
+                if taken.contains(base) {
+                    let mut k = 1;
+                    while taken.contains(format!("{base}-{k}").as_str()) {
+                        k += 1;
+                    }
+                    std::borrow::Cow::Owned(format!("{base}-{k}"))
+                } else {
+                    std::borrow::Cow::Borrowed(base)
+                }
             }
-            *slot = Some(id);
-            report.new += 1;
-        }
+        });
     }
     for (id, gs) in split_off {
         report.splits.push(Split {
             kept: id.to_string(),
-            split_off: gs
-                .iter()
-                .map(|&g| id_of[g as usize].clone().unwrap_or_default())
-                .collect(),
+            split_off: gs.iter().map(|&g| named[g as usize].to_string()).collect(),
         });
     }
     let ids = (0..n)
         .into_par_iter()
-        .map(|i| id_of[group(i)].clone().unwrap_or_default())
+        .map(|i| named[group(i)].to_string())
         .collect();
     (ids, Some(report))
 }
