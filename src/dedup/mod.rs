@@ -507,7 +507,8 @@ fn assign_ids(
             _ => counted.push((g, id, 1)),
         }
     }
-    let claims: Vec<(u32, &[(u32, &str, usize)])> = counted
+    type Claims<'c, 'p> = &'c [(u32, &'p str, usize)];
+    let claims: Vec<(u32, Claims)> = counted
         .chunk_by(|a, b| a.0 == b.0)
         .map(|run| (run[0].0, run))
         .collect();
