@@ -382,19 +382,18 @@ fn lsa_sample_every_project_reconciles() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    let o = hmis([
-        "run".as_ref(),
-        root.join("Sample HMIS Data.zip").as_os_str(),
-        "--start".as_ref(),
-        "2024-10-01".as_ref(),
-        "--end".as_ref(),
-        "2025-09-30".as_ref(),
-        "--identity".as_ref(),
-        "personal-id".as_ref(),
-        "-q".as_ref(),
-        "--out".as_ref(),
-        out.path().as_os_str(),
-    ]);
+    // The sample over FY2025 in HUD's literal universe, with `command` (run, report apr).
+    let zip = root.join("Sample HMIS Data.zip");
+    let sample = |command: &[&str], out: &Path| {
+        let mut args: Vec<&std::ffi::OsStr> = command.iter().map(|c| c.as_ref()).collect();
+        args.push(zip.as_os_str());
+        for a in SAMPLE_FY2025_LITERAL.iter().chain(&["-q", "--out"]) {
+            args.push(a.as_ref());
+        }
+        args.push(out.as_os_str());
+        hmis(args)
+    };
+    let o = sample(&["run"], out.path());
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let all = reconciles(&out.path().join("apr"));
     assert!(all > 1000, "{all} persons");
@@ -442,22 +441,9 @@ fn lsa_sample_every_project_reconciles() {
     // A person served by two projects counts in each project's APR, once in all together.
     assert!(sum >= all);
 
-    // `hmis report apr` reads only ingest::APR_FILES: the same tables as `hmis run`'s.
+    // `hmis report apr` reads only ingest::apr_files(): the same tables as `hmis run`'s.
     let alone = tempfile::tempdir().unwrap();
-    let o = hmis([
-        "report".as_ref(),
-        "apr".as_ref(),
-        root.join("Sample HMIS Data.zip").as_os_str(),
-        "--start".as_ref(),
-        "2024-10-01".as_ref(),
-        "--end".as_ref(),
-        "2025-09-30".as_ref(),
-        "--identity".as_ref(),
-        "personal-id".as_ref(),
-        "-q".as_ref(),
-        "--out".as_ref(),
-        alone.path().as_os_str(),
-    ]);
+    let o = sample(&["report", "apr"], alone.path());
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let mut compared = 0;
     for f in std::fs::read_dir(out.path().join("apr")).unwrap() {

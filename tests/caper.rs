@@ -297,17 +297,7 @@ fn lsa_sample_esg_project_types() {
     for t in ["0", "1", "4", "12", "13"] {
         args.extend(["--project-type".to_string(), t.to_string()]);
     }
-    args.extend(
-        [
-            "--start",
-            "2024-10-01",
-            "--end",
-            "2025-09-30",
-            "--identity",
-            "personal-id",
-        ]
-        .map(String::from),
-    );
+    args.extend(SAMPLE_FY2025_LITERAL.map(String::from));
     let (persons, _) = check(&[root.join("Sample HMIS Data.zip")], &args, true);
     assert!(persons > 100, "{persons}");
 }

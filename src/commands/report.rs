@@ -29,15 +29,15 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
         .all(|r| matches!(r, ReportName::Spm | ReportName::Effectiveness));
     let apr_only = matches!(single, Some(ReportName::Apr | ReportName::Caper));
     let subset = if measures_only {
-        Some(crate::ingest::MEASURE_FILES)
+        Some(crate::ingest::MEASURE_FILES.to_vec())
     } else if apr_only {
-        Some(crate::ingest::APR_FILES)
+        Some(crate::ingest::apr_files())
     } else {
         None
     };
     let mut ingest = match subset {
         Some(files) => {
-            crate::ingest::load_with(&args.exports, &crate::ingest::LoadOptions::only(files))?
+            crate::ingest::load_with(&args.exports, &crate::ingest::LoadOptions::only(&files))?
         }
         None => pipeline::load(&args.exports)?,
     };

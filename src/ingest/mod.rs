@@ -185,28 +185,21 @@ pub const MEASURE_FILES: &[&str] = &[
     "IncomeBenefits",
 ];
 
-/// The files the APR and the CAPER read (through the facts and their details): `hmis report
-/// apr|caper` loads only these. The measures' files, and Disabilities (Q13, chronic
-/// status), HealthAndDV (Q14) and YouthEducationStatus; left out: the CE, assessment,
-/// employment and education, Affiliation, HMISParticipation, CEParticipation and User files.
-pub const APR_FILES: &[&str] = &[
-    "Export",
-    "Organization",
-    "Project",
-    "ProjectCoC",
-    "Funder",
-    "Inventory",
-    "Client",
-    "Enrollment",
-    "EnrollmentCoC",
-    "Exit",
-    "Services",
-    "CurrentLivingSituation",
-    "IncomeBenefits",
-    "Disabilities",
-    "HealthAndDV",
-    "YouthEducationStatus",
-];
+/// The files the APR and the CAPER read (through the facts and their details), besides
+/// [`MEASURE_FILES`]: Disabilities (Q13, chronic status), HealthAndDV (Q14) and
+/// YouthEducationStatus. `hmis report apr|caper` loads only [`apr_files`]; left out: the CE,
+/// assessment, employment and education, Affiliation, HMISParticipation, CEParticipation and
+/// User files.
+pub const APR_EXTRA_FILES: &[&str] = &["Disabilities", "HealthAndDV", "YouthEducationStatus"];
+
+/// [`MEASURE_FILES`] and [`APR_EXTRA_FILES`].
+pub fn apr_files() -> Vec<&'static str> {
+    MEASURE_FILES
+        .iter()
+        .chain(APR_EXTRA_FILES)
+        .copied()
+        .collect()
+}
 
 /// Everything loaded: the usable exports, ordered by ExportID then origin so that results do
 /// not depend on the order the exports were named in.

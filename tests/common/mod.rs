@@ -122,3 +122,14 @@ pub fn apr_entries(dir: &Path) -> Vec<String> {
     top.sort();
     top
 }
+
+/// HUD's FY2026 sample over the report year FY2025 in HUD's literal universe: the options
+/// the APR and CAPER tests run it with.
+pub const SAMPLE_FY2025_LITERAL: [&str; 6] = [
+    "--start",
+    "2024-10-01",
+    "--end",
+    "2025-09-30",
+    "--identity",
+    "personal-id",
+];
