@@ -54,7 +54,8 @@ pub fn households(dataset: &Dataset, records: &[Record]) -> Vec<Vec<u32>> {
     per_export.into_iter().flatten().collect()
 }
 
-/// Pairs across linked households with the bonus applied, for records not yet together.
+/// Pairs across linked households with the bonus applied, for records not yet together,
+/// scoring at least `keep` with it.
 /// Households larger than `max_size` are ignored (shelters that give one HouseholdID to
 /// unrelated people).
 pub fn bonus_pairs(
@@ -64,6 +65,7 @@ pub fn bonus_pairs(
     comparer: &Comparer,
     bonus: f32,
     max_size: usize,
+    keep: f32,
 ) -> Vec<Scored> {
     let households: Vec<&Vec<u32>> = households.iter().filter(|h| h.len() <= max_size).collect();
     // Households of each cluster.
@@ -102,6 +104,10 @@ pub fn bonus_pairs(
                     let (lo, hi) = (a.min(b), a.max(b));
                     let (ra, rb) = (&records[lo as usize], &records[hi as usize]);
                     if ra.group == rb.group {
+                        continue;
+                    }
+                    // Pairs that cannot reach `keep` even with the bonus are not scored.
+                    if comparer.score_bound(lo as usize, hi as usize, ra, rb) + bonus < keep {
                         continue;
                     }
                     let mut c = comparer.compare(lo as usize, hi as usize, ra, rb);

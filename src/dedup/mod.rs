@@ -286,6 +286,7 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
                 &comparer,
                 hh.bonus as f32,
                 hh.max_size,
+                rules.file.thresholds.review as f32,
             );
             let new: Vec<block::Scored> = extra
                 .into_iter()
