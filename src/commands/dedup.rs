@@ -32,8 +32,8 @@ pub fn run(args: &DedupArgs) -> Result<Exit, CommandError> {
     }
 
     let t_load = Instant::now();
-    // Only what matching reads: Export, Client and Enrollment (validated as usual; checks
-    // against files not loaded are skipped, so validation.csv covers these three files).
+    // Only what matching reads, ingest::DEDUP_FILES (validated as usual; checks against
+    // files not loaded are skipped, so validation.csv covers these files only).
     let mut ingest = ingest::load_with(
         &args.exports,
         &ingest::LoadOptions::only(ingest::DEDUP_FILES),
@@ -50,26 +50,7 @@ pub fn run(args: &DedupArgs) -> Result<Exit, CommandError> {
 
     // Of Enrollment and Exit, matching reads only the keys, households and dates: the other
     // columns go before it starts (Exit alone is most of a million-record run's growth).
-    let mut keep: Vec<(String, String)> = Vec::new();
-    for ex in &ingest.dataset.exports {
-        for t in &ex.tables {
-            for n in &t.names {
-                let needed = match t.file.as_str() {
-                    "Enrollment" => matches!(
-                        n.as_str(),
-                        "PersonalID" | "EnrollmentID" | "HouseholdID" | "EntryDate" | "ProjectID"
-                    ),
-                    "Exit" => matches!(n.as_str(), "EnrollmentID" | "ExitDate"),
-                    _ => true,
-                };
-                if needed && !keep.iter().any(|(f, c)| *f == t.file && c == n) {
-                    keep.push((t.file.clone(), n.clone()));
-                }
-            }
-        }
-    }
-    let keep: Vec<(&str, &str)> = keep.iter().map(|(f, c)| (f.as_str(), c.as_str())).collect();
-    ingest.dataset.release_tables(&keep);
+    ingest.dataset.keep_for_matching();
     crate::mem::trim();
     let dataset = &ingest.dataset;
     let mut d = dedup::deduplicate(dataset, &rules, &options);

@@ -261,6 +261,20 @@ impl Dataset {
             .sum()
     }
 
+    /// Drops, after validation, the Enrollment and Exit columns matching does not read
+    /// (`hmis dedup`): it keeps their keys, households, project and dates. Returns the bytes
+    /// freed.
+    pub fn keep_for_matching(&mut self) -> usize {
+        self.retain_columns(|file, name| match file {
+            "Enrollment" => matches!(
+                name,
+                "PersonalID" | "EnrollmentID" | "HouseholdID" | "EntryDate" | "ProjectID"
+            ),
+            "Exit" => matches!(name, "EnrollmentID" | "ExitDate"),
+            _ => true,
+        })
+    }
+
     /// Drops, after validation, the columns that only validation needed: record-keeping
     /// columns (UserID, ExportID, DateDeleted, and DateCreated/DateUpdated except where
     /// the facts read them), child records' own primary keys, and PersonalID in the files
