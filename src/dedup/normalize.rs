@@ -311,8 +311,10 @@ fn export_records<'a>(
     let at =
         |col: Option<&crate::ingest::IntColumn>, r: usize| col.map(|v| v[r]).unwrap_or(NULL_INT);
 
-    // Each client's stays: entry and exit dates of its enrollments.
+    // From the client's enrollments: its stays (entry and exit dates), and whether its birth
+    // date equals an entry date (a filler).
     let mut stays: Vec<Vec<(i32, i32, bool)>> = vec![Vec::new(); n];
+    let mut dob_is_entry = vec![false; n];
     {
         let en = ex.table("Enrollment");
         let x = ex.table("Exit");
@@ -340,14 +342,21 @@ fn export_records<'a>(
                 }
             }
         }
-        if let (Some(epid), Some(eid), Some(entry)) = (
-            en.str_col("PersonalID"),
-            en.str_col("EnrollmentID"),
-            en.date_col("EntryDate"),
-        ) {
+        let filler_dob = dob_col.filter(|_| rules.dob_equal_to_entry_date);
+        let eid = en.str_col("EnrollmentID");
+        if let (Some(epid), Some(entry)) = (en.str_col("PersonalID"), en.date_col("EntryDate")) {
             let index: HashMap<&str, usize> = (0..n).map(|r| (pid.get(r), r)).collect();
             for k in 0..en.len() {
-                if let Some(&r) = index.get(epid.get(k))
+                let Some(&r) = index.get(epid.get(k)) else {
+                    continue;
+                };
+                if let Some(dob) = filler_dob
+                    && dob[r] != NULL_DATE
+                    && dob[r] == entry[k]
+                {
+                    dob_is_entry[r] = true;
+                }
+                if let Some(eid) = eid
                     && entry[k] != NULL_DATE
                 {
                     let exit = exit_of.get(eid.get(k)).copied().unwrap_or(OPEN);
@@ -361,24 +370,6 @@ fn export_records<'a>(
         }
         for v in &mut stays {
             v.sort_unstable();
-        }
-    }
-    // Birth dates equal to an entry date of the same client are fillers.
-    let mut dob_is_entry = vec![false; n];
-    if rules.dob_equal_to_entry_date
-        && let Some(dob) = dob_col
-    {
-        let en = ex.table("Enrollment");
-        if let (Some(epid), Some(entry)) = (en.str_col("PersonalID"), en.date_col("EntryDate")) {
-            let index: HashMap<&str, usize> = (0..n).map(|r| (pid.get(r), r)).collect();
-            for k in 0..en.len() {
-                if let Some(&r) = index.get(epid.get(k))
-                    && dob[r] != NULL_DATE
-                    && dob[r] == entry[k]
-                {
-                    dob_is_entry[r] = true;
-                }
-            }
         }
     }
 
