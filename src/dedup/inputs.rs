@@ -158,40 +158,39 @@ impl<'a> Resolver<'a> {
     /// `keys`: (ExportID, PersonalID, record, group): a PersonalID-only match resolves to the
     /// group's first record, and is ambiguous only across groups.
     pub fn new(keys: impl Iterator<Item = (&'a str, &'a str, u32, u32)>) -> Resolver<'a> {
+        Resolver::build(keys, true)
+    }
+
+    /// As [`Resolver::new`], for lookups that always name an export of `keys`: no
+    /// PersonalID-only index.
+    pub fn exact_only(keys: impl Iterator<Item = (&'a str, &'a str, u32, u32)>) -> Resolver<'a> {
+        Resolver::build(keys, false)
+    }
+
+    fn build(
+        keys: impl Iterator<Item = (&'a str, &'a str, u32, u32)>,
+        with_pid: bool,
+    ) -> Resolver<'a> {
         let mut exact = HashMap::new();
         let mut by_pid: HashMap<&str, Option<u32>> = HashMap::new();
         let mut exports = HashSet::new();
         for (e, p, i, g) in keys {
             exact.insert((e, p), i);
             exports.insert(e);
-            by_pid
-                .entry(p)
-                .and_modify(|v| {
-                    if *v != Some(g) {
-                        *v = None
-                    }
-                })
-                .or_insert(Some(g));
+            if with_pid {
+                by_pid
+                    .entry(p)
+                    .and_modify(|v| {
+                        if *v != Some(g) {
+                            *v = None
+                        }
+                    })
+                    .or_insert(Some(g));
+            }
         }
         Resolver {
             exact,
             by_pid,
-            exports,
-        }
-    }
-
-    /// As [`Resolver::new`], for lookups that always name an export of `keys`: no
-    /// PersonalID-only index.
-    pub fn exact_only(keys: impl Iterator<Item = (&'a str, &'a str, u32, u32)>) -> Resolver<'a> {
-        let mut exact = HashMap::new();
-        let mut exports = HashSet::new();
-        for (e, p, i, _) in keys {
-            exact.insert((e, p), i);
-            exports.insert(e);
-        }
-        Resolver {
-            exact,
-            by_pid: HashMap::new(),
             exports,
         }
     }

@@ -427,16 +427,12 @@ fn assign_ids(
     order.par_sort_unstable_by_key(|&i| (cluster[i as usize], i));
     let mut groups: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
     let mut group_of = vec![u32::MAX; n];
-    let mut k = 0;
-    while k < n {
-        let c = cluster[order[k] as usize];
-        let mut end = k + 1;
-        while end < n && cluster[order[end] as usize] == c {
-            end += 1;
-        }
+    let mut start = 0;
+    for run in order.chunk_by(|&a, &b| cluster[a as usize] == cluster[b as usize]) {
+        let c = cluster[run[0] as usize];
         group_of[c as usize] = groups.len() as u32;
-        groups.push((c, k..end));
-        k = end;
+        groups.push((c, start..start + run.len()));
+        start += run.len();
     }
     let fresh: Vec<String> = groups
         .par_iter()
