@@ -269,10 +269,15 @@ pub fn candidates(
                         acc.by_tag[(bkey >> 56) as usize % KEY_NAMES.len()] += 1;
                         // Training needs every pair's levels; otherwise a pair that cannot
                         // reach `keep` is not scored in full.
-                        if !train && comparer.score_bound(lo as usize, hi as usize, rl, rh) < keep {
-                            continue;
-                        }
-                        let cmp = comparer.compare(lo as usize, hi as usize, rl, rh);
+                        let cmp = if train {
+                            comparer.compare(lo as usize, hi as usize, rl, rh)
+                        } else {
+                            match comparer.compare_above(lo as usize, hi as usize, rl, rh, 0.0, keep)
+                            {
+                                Some(c) => c,
+                                None => continue,
+                            }
+                        };
                         if let Some(p) = acc.patterns.as_mut() {
                             *p.entry(cmp.levels).or_default() += 1;
                         }

@@ -67,13 +67,94 @@ pub struct Comparer<'a> {
     pub tf: &'a [NameWeights],
 }
 
+/// The fields other than the names, compared: their levels (names left [`MISSING`]) and the
+/// sum of their weights. Shared by [`Comparer::score_bound`] and [`Comparer::compare`], so a
+/// pair that passes the bound is not compared twice.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    levels: [u8; FIELDS.len()],
+    score: f32,
+}
+
 impl Comparer<'_> {
-    pub fn compare(&self, ia: usize, ib: usize, a: &Record, b: &Record) -> Comparison {
+    /// The levels and summed weights of every field but the names.
+    pub fn fields(&self, a: &Record, b: &Record) -> Fields {
         let w = &self.rules.weights;
-        let sim = &self.rules.file.similarity;
         let mut levels = [MISSING; FIELDS.len()];
         levels[SSN] = ssn_level(a, b);
         levels[DOB] = dob_level(a, b);
+        levels[SEX] = known_pair(a.sex, b.sex);
+        levels[VETERAN] = known_pair(a.veteran, b.veteran);
+        levels[RACE] = if a.race == 0 || b.race == 0 {
+            MISSING
+        } else if a.race & b.race != 0 {
+            lv::AGREE
+        } else {
+            lv::DISAGREE
+        };
+        levels[TIMELINE] = timeline_level(a, b, &self.rules.file.timeline);
+        let mut score = 0.0;
+        for f in [SSN, DOB, SEX, RACE, VETERAN, TIMELINE] {
+            if levels[f] != MISSING {
+                score += w[f][levels[f] as usize];
+            }
+        }
+        Fields { levels, score }
+    }
+
+    /// An upper bound of `compare(..).score`: the exact score of the fields other than the
+    /// names, plus the most the names could add (the best level or exact weight of each, in
+    /// either order). Lets blocking skip the name similarities for pairs that cannot reach
+    /// the review threshold whatever their names say.
+    pub fn score_bound(&self, ia: usize, ib: usize, a: &Record, b: &Record) -> f32 {
+        self.bound_of(&self.fields(a, b), ia, ib)
+    }
+
+    fn bound_of(&self, fields: &Fields, ia: usize, ib: usize) -> f32 {
+        let w = &self.rules.weights;
+        let tf = |i: usize| self.tf.get(i).copied().unwrap_or_default();
+        let (ta, tb) = (tf(ia), tf(ib));
+        let best =
+            |f: usize, exact: f32| -> f32 { w[f].iter().copied().fold(exact.max(0.0), f32::max) };
+        let straight = best(FIRST, ta.first.min(tb.first)) + best(LAST, ta.last.min(tb.last));
+        let crossed = best(FIRST, ta.first.min(tb.last)) + best(LAST, ta.last.min(tb.first));
+        // A margin for the order of float additions.
+        fields.score + straight.max(crossed) + 0.01
+    }
+
+    /// The comparison of a pair whose score can reach `keep` (by [`Comparer::score_bound`]
+    /// plus `bonus`), `None` for the others, whose names are then not compared.
+    pub fn compare_above(
+        &self,
+        ia: usize,
+        ib: usize,
+        a: &Record,
+        b: &Record,
+        bonus: f32,
+        keep: f32,
+    ) -> Option<Comparison> {
+        let fields = self.fields(a, b);
+        if self.bound_of(&fields, ia, ib) + bonus < keep {
+            return None;
+        }
+        Some(self.compare_fields(fields, ia, ib, a, b))
+    }
+
+    pub fn compare(&self, ia: usize, ib: usize, a: &Record, b: &Record) -> Comparison {
+        self.compare_fields(self.fields(a, b), ia, ib, a, b)
+    }
+
+    fn compare_fields(
+        &self,
+        fields: Fields,
+        ia: usize,
+        ib: usize,
+        a: &Record,
+        b: &Record,
+    ) -> Comparison {
+        let w = &self.rules.weights;
+        let sim = &self.rules.file.similarity;
+        let mut levels = fields.levels;
 
         let tf = |i: usize| self.tf.get(i).copied().unwrap_or_default();
         let (ta, tb) = (tf(ia), tf(ib));
@@ -147,18 +228,7 @@ impl Comparer<'_> {
         levels[FIRST] = names.0;
         levels[LAST] = names.1;
 
-        levels[SEX] = known_pair(a.sex, b.sex);
-        levels[VETERAN] = known_pair(a.veteran, b.veteran);
-        levels[RACE] = if a.race == 0 || b.race == 0 {
-            MISSING
-        } else if a.race & b.race != 0 {
-            lv::AGREE
-        } else {
-            lv::DISAGREE
-        };
-
-        levels[TIMELINE] = timeline_level(a, b, &self.rules.file.timeline);
-
+        // The names first, then the other fields in the order they were always added.
         let mut score = names.4;
         for f in [SSN, DOB, SEX, RACE, VETERAN, TIMELINE] {
             if levels[f] != MISSING {
@@ -192,45 +262,6 @@ impl Comparer<'_> {
             twin,
             household: false,
         }
-    }
-}
-
-impl Comparer<'_> {
-    /// An upper bound of `compare(..).score`: the exact score of the fields other than the
-    /// names, plus the most the names could add (the best level or exact weight of each, in
-    /// either order). Lets blocking skip the name similarities for pairs that cannot reach
-    /// the review threshold whatever their names say.
-    pub fn score_bound(&self, ia: usize, ib: usize, a: &Record, b: &Record) -> f32 {
-        let w = &self.rules.weights;
-        let mut score = 0.0;
-        let mut add = |f: usize, level: u8| {
-            if level != MISSING {
-                score += w[f][level as usize];
-            }
-        };
-        add(SSN, ssn_level(a, b));
-        add(DOB, dob_level(a, b));
-        add(SEX, known_pair(a.sex, b.sex));
-        add(VETERAN, known_pair(a.veteran, b.veteran));
-        add(TIMELINE, timeline_level(a, b, &self.rules.file.timeline));
-        if a.race != 0 && b.race != 0 {
-            add(
-                RACE,
-                if a.race & b.race != 0 {
-                    lv::AGREE
-                } else {
-                    lv::DISAGREE
-                },
-            );
-        }
-        let tf = |i: usize| self.tf.get(i).copied().unwrap_or_default();
-        let (ta, tb) = (tf(ia), tf(ib));
-        let best =
-            |f: usize, exact: f32| -> f32 { w[f].iter().copied().fold(exact.max(0.0), f32::max) };
-        let straight = best(FIRST, ta.first.min(tb.first)) + best(LAST, ta.last.min(tb.last));
-        let crossed = best(FIRST, ta.first.min(tb.last)) + best(LAST, ta.last.min(tb.first));
-        // A margin for the order of float additions.
-        score + straight.max(crossed) + 0.01
     }
 }
 
@@ -310,12 +341,16 @@ fn consecutive_ssn(a: &Record, b: &Record) -> bool {
 
 /// One digit changed, or two adjacent digits swapped.
 pub(super) fn one_edit(a: &[u8; 9], b: &[u8; 9]) -> bool {
-    let diff: Vec<usize> = (0..9).filter(|&i| a[i] != b[i]).collect();
-    match diff.as_slice() {
-        [_] => true,
-        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
-        _ => false,
+    // The first and last positions that differ (no allocation: this runs on most compared
+    // pairs with full SSNs).
+    let Some(i) = (0..9).find(|&i| a[i] != b[i]) else {
+        return false;
+    };
+    let j = (0..9).rev().find(|&j| a[j] != b[j]).unwrap_or(i);
+    if i == j {
+        return true;
     }
+    j == i + 1 && a[i] == b[j] && a[j] == b[i]
 }
 
 fn dob_level(a: &Record, b: &Record) -> u8 {
@@ -617,10 +652,34 @@ mod tests {
                 NameWeights { first: tf[2], last: tf[3] },
             ];
             let c = Comparer { rules: &r, tf: &tf };
-            let score = c.compare(0, 1, &a, &b).score;
+            let full = c.compare(0, 1, &a, &b);
             let bound = c.score_bound(0, 1, &a, &b);
-            proptest::prop_assert!(bound >= score, "bound {} < score {}", bound, score);
+            proptest::prop_assert!(bound >= full.score, "bound {} < score {}", bound, full.score);
+            // compare_above gives the same comparison, or none only below `keep`.
+            for keep in [full.score - 1.0, full.score, full.score + 0.5, bound + 1.0] {
+                match c.compare_above(0, 1, &a, &b, 0.0, keep) {
+                    Some(x) => proptest::prop_assert_eq!(x, full),
+                    None => proptest::prop_assert!(full.score < keep),
+                }
+            }
         }
+    }
+
+    #[test]
+    fn one_edit_ssns() {
+        let e = |a: &str, b: &str| {
+            one_edit(
+                a.as_bytes().try_into().unwrap(),
+                b.as_bytes().try_into().unwrap(),
+            )
+        };
+        assert!(e("123456789", "123456780"));
+        assert!(e("123456789", "023456789"));
+        assert!(e("123456789", "123546789"));
+        assert!(!e("123456789", "123456789"));
+        assert!(!e("123456789", "124356780"));
+        assert!(!e("123456789", "923456781"));
+        assert!(!e("123456789", "123450689"));
     }
 
     #[test]

@@ -107,10 +107,11 @@ pub fn bonus_pairs(
                         continue;
                     }
                     // Pairs that cannot reach `keep` even with the bonus are not scored.
-                    if comparer.score_bound(lo as usize, hi as usize, ra, rb) + bonus < keep {
+                    let Some(mut c) =
+                        comparer.compare_above(lo as usize, hi as usize, ra, rb, bonus, keep)
+                    else {
                         continue;
-                    }
-                    let mut c = comparer.compare(lo as usize, hi as usize, ra, rb);
+                    };
                     let l = c.levels;
                     let contradicts = c.twin
                         || l[SSN] == lv::SSN_DISAGREE
