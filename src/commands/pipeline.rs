@@ -50,6 +50,13 @@ impl Identity {
     pub fn keep_crosswalk_only(&mut self) {
         if let Persons::Matched(d) = &mut self.persons {
             let c = std::mem::take(&mut d.crosswalk);
+            // Millions of small allocations: freed on every thread.
+            let records = std::mem::take(&mut d.records);
+            let ids = std::mem::take(&mut d.ids);
+            rayon::join(
+                || records.into_par_iter().for_each(drop),
+                || ids.into_par_iter().for_each(drop),
+            );
             self.persons = Persons::Crosswalk(c);
         }
     }
@@ -430,6 +437,7 @@ pub fn write_outputs_as(
     // Reports are written in parallel (each to its own files), collected in order.
     let written: Vec<Written> = reports
         .par_iter()
+        .with_max_len(1)
         .map(|r| -> Result<Written, CommandError> {
             let xlsx = if formats.xlsx {
                 let x = PathBuf::from(format!("{}.xlsx", r.stem()));
@@ -800,6 +808,7 @@ pub fn write_sage_zips(
 ) -> Result<Vec<(PathBuf, String)>, CommandError> {
     reports
         .par_iter()
+        .with_max_len(1)
         .map(|r| {
             let rel = PathBuf::from(format!("{}-sage.zip", r.stem()));
             reports::apr::sage::write_zip(&out.join(&rel), r)?;

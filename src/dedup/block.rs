@@ -236,8 +236,10 @@ pub fn candidates(
     let eligible: Vec<u64> = eligible.into_iter().map(|(_, k)| k).collect();
     let keys_of = |r: u32| -> &[u64] { &eligible[starts[r as usize]..starts[r as usize + 1]] };
 
+    // Blocks differ widely in cost: small pieces keep every thread busy to the end.
     let acc = blocks
         .par_iter()
+        .with_max_len(256)
         .fold(
             || Acc {
                 patterns: train.then(HashMap::new),
@@ -272,8 +274,14 @@ pub fn candidates(
                         let cmp = if train {
                             comparer.compare(lo as usize, hi as usize, rl, rh)
                         } else {
-                            match comparer.compare_above(lo as usize, hi as usize, rl, rh, 0.0, keep)
-                            {
+                            match comparer.compare_above(
+                                lo as usize,
+                                hi as usize,
+                                rl,
+                                rh,
+                                0.0,
+                                keep,
+                            ) {
                                 Some(c) => c,
                                 None => continue,
                             }

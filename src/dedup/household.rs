@@ -24,6 +24,7 @@ pub fn households(dataset: &Dataset, records: &[Record]) -> Vec<Vec<u32>> {
     // Each export on its own thread; exports in order, each one's households sorted.
     let per_export: Vec<Vec<Vec<u32>>> = of_export
         .into_par_iter()
+        .with_max_len(1)
         .enumerate()
         .map(|(e, recs)| {
             let mut by_pid: HashMap<&str, u32> = HashMap::with_capacity(recs.len());
@@ -94,6 +95,7 @@ pub fn bonus_pairs(
     hpairs.dedup();
     let mut out: Vec<Scored> = hpairs
         .par_iter()
+        .with_max_len(64)
         .flat_map_iter(|&(h1, h2)| {
             let mut v = Vec::new();
             for &a in households[h1 as usize] {

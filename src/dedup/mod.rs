@@ -157,16 +157,19 @@ fn name_weights(records: &[Record], rules: &Rules) -> Vec<NameWeights> {
             records.len()
         ];
     }
-    let mut first: HashMap<&str, u32> = HashMap::new();
-    let mut last: HashMap<&str, u32> = HashMap::new();
-    for r in records {
-        *first.entry(r.first.as_str()).or_default() += 1;
-        *last.entry(r.last.as_str()).or_default() += 1;
-    }
+    // How often each first and last name occurs (first and last names counted at once).
+    let count = |name: fn(&Record) -> &str| {
+        let mut m: HashMap<&str, u32> = HashMap::new();
+        for r in records {
+            *m.entry(name(r)).or_default() += 1;
+        }
+        m
+    };
+    let (first, last) = rayon::join(|| count(|r| &r.first), || count(|r| &r.last));
     let n = records.len().max(1) as f64;
     let weight = |m: f64, count: u32| ((m / (count as f64 / n).max(tf.min_u)).log2()) as f32;
     records
-        .iter()
+        .par_iter()
         .map(|r| NameWeights {
             first: weight(lv[rules::FIRST][0].m, first[r.first.as_str()]),
             last: weight(lv[rules::LAST][0].m, last[r.last.as_str()]),

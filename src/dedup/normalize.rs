@@ -250,6 +250,7 @@ pub fn records(dataset: &Dataset, rules: &Rules) -> Vec<Record> {
     let per_export: Vec<Vec<(Record, &str)>> = dataset
         .exports
         .par_iter()
+        .with_max_len(1)
         .enumerate()
         .map(|(e, ex)| {
             let source = sources.binary_search(&ex.source_id.as_str()).unwrap_or(0) as u32;
