@@ -94,6 +94,7 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
     let parts: Vec<ExportPart> = dataset
         .exports
         .par_iter()
+        .with_max_len(1)
         .enumerate()
         .map(|(e, ex)| export_part(e, ex, cw, (&project_index[e], &types), opts))
         .collect();
@@ -139,26 +140,37 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
         .collect();
 
     // Child records grouped by global enrollment.
-    let mut services: Vec<(u32, Day)> = Vec::new();
-    let mut conditions: Vec<(u32, Condition)> = Vec::new();
-    let mut dv: Vec<(u32, DvRecord)> = Vec::new();
-    let mut incomes: Vec<(u32, IncomeRecord)> = Vec::new();
-    let mut bed_nights: Vec<(u32, Day)> = Vec::new();
-    for (e, p) in parts.iter().enumerate() {
-        incomes.extend(p.incomes.iter().map(|&(i, r)| (global[e][i as usize], r)));
-        bed_nights.extend(
-            p.bed_nights
-                .iter()
-                .map(|&(i, d)| (global[e][i as usize], d)),
-        );
-        services.extend(p.services.iter().map(|&(i, d)| (global[e][i as usize], d)));
-        conditions.extend(
-            p.conditions
-                .iter()
-                .map(|&(i, c)| (global[e][i as usize], c)),
-        );
-        dv.extend(p.dv.iter().map(|&(i, r)| (global[e][i as usize], r)));
+    // Each kind of record renumbered by global enrollment, the kinds in parallel.
+    fn renumber<'p, T: Copy + Send + Sync + 'p>(
+        parts: &'p [ExportPart<'p>],
+        global: &[Vec<u32>],
+        of: impl Fn(&'p ExportPart<'p>) -> &'p [(u32, T)] + Sync,
+    ) -> Vec<(u32, T)> {
+        let mut out = Vec::with_capacity(parts.iter().map(|p| of(p).len()).sum());
+        for (e, p) in parts.iter().enumerate() {
+            out.extend(of(p).iter().map(|&(i, r)| (global[e][i as usize], r)));
+        }
+        out
     }
+    let ((mut services, mut conditions), ((mut dv, mut incomes), mut bed_nights)) = rayon::join(
+        || {
+            rayon::join(
+                || renumber(&parts, &global, |p| &p.services),
+                || renumber(&parts, &global, |p| &p.conditions),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || renumber(&parts, &global, |p| &p.dv),
+                        || renumber(&parts, &global, |p| &p.incomes),
+                    )
+                },
+                || renumber(&parts, &global, |p| &p.bed_nights),
+            )
+        },
+    );
     services.par_sort_unstable();
     services.dedup();
     conditions.par_sort_unstable_by(|a, b| {
@@ -210,7 +222,7 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
     facts.dv = dv.into_iter().map(|s| s.1).collect();
 
     facts.enrollments = order
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(g, &(e, i))| {
             let r = &parts[e as usize].enrollments[i as usize];
@@ -827,51 +839,61 @@ fn disables(kind: i32, response: i32, indefinite: i32) -> bool {
 
 /// Chronic status at project start with the household rule (chronic.md §5).
 fn household_ch_at_start(facts: &mut Facts) {
-    let mut status: Vec<ChStatus> = facts
+    let status: Vec<ChStatus> = facts
         .enrollments
-        .iter()
+        .par_iter()
         .map(|e| chronic::at_start(&e.ch))
         .collect();
-    for h in &facts.households {
-        let m = &h.members;
-        if m.is_empty() {
-            continue;
-        }
-        let en = |i: u32| &facts.enrollments[i as usize];
-        let hoh = m
-            .iter()
-            .copied()
-            .filter(|&i| en(i).relationship == relationship::SELF_HOH)
-            .min_by_key(|&i| (en(i).entry, i));
-        let start = hoh.map_or_else(
-            || m.iter().map(|&i| en(i).entry).min().unwrap_or(0),
-            |h| en(h).entry,
-        );
-        let any_yes = m
-            .iter()
-            .any(|&i| en(i).entry == start && status[i as usize] == ChStatus::Yes);
-        if any_yes {
+    // Each enrollment is in one household, so households are settled independently (in
+    // parallel) from the enrollments' own statuses.
+    let f = &*facts;
+    let changes: Vec<(u32, ChStatus)> = f
+        .households
+        .par_iter()
+        .flat_map_iter(|h| {
+            let mut out = Vec::new();
+            let m = &h.members;
+            if m.is_empty() {
+                return out;
+            }
+            let en = |i: u32| &f.enrollments[i as usize];
+            let hoh = m
+                .iter()
+                .copied()
+                .filter(|&i| en(i).relationship == relationship::SELF_HOH)
+                .min_by_key(|&i| (en(i).entry, i));
+            let start = hoh.map_or_else(
+                || m.iter().map(|&i| en(i).entry).min().unwrap_or(0),
+                |h| en(h).entry,
+            );
+            let any_yes = m
+                .iter()
+                .any(|&i| en(i).entry == start && status[i as usize] == ChStatus::Yes);
+            if any_yes {
+                out.extend(m.iter().map(|&i| (i, ChStatus::Yes)));
+                return out;
+            }
+            let Some(hoh) = hoh else { return out };
+            let hoh_status = status[hoh as usize];
             for &i in m {
-                status[i as usize] = ChStatus::Yes;
+                let e = en(i);
+                let child =
+                    AgeClass::of(f.persons[e.person as usize].dob, e.entry) == AgeClass::Child;
+                let own = status[i as usize];
+                if child
+                    && (matches!(hoh_status, ChStatus::DkPnta | ChStatus::Missing)
+                        || matches!(own, ChStatus::DkPnta | ChStatus::Missing))
+                {
+                    out.push((i, hoh_status));
+                }
             }
-            continue;
-        }
-        let Some(hoh) = hoh else { continue };
-        let hoh_status = status[hoh as usize];
-        for &i in m {
-            let e = en(i);
-            let child =
-                AgeClass::of(facts.persons[e.person as usize].dob, e.entry) == AgeClass::Child;
-            let own = status[i as usize];
-            if child
-                && (matches!(hoh_status, ChStatus::DkPnta | ChStatus::Missing)
-                    || matches!(own, ChStatus::DkPnta | ChStatus::Missing))
-            {
-                status[i as usize] = hoh_status;
-            }
-        }
-    }
+            out
+        })
+        .collect();
     for (e, s) in facts.enrollments.iter_mut().zip(status) {
         e.ch_at_start = s;
+    }
+    for (i, s) in changes {
+        facts.enrollments[i as usize].ch_at_start = s;
     }
 }

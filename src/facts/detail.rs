@@ -507,82 +507,134 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
     let mut moving_on = Vec::new();
     let mut education = Vec::new();
     // A few exports at a time (as many as there are threads), each merged and dropped
-    // before the next: the exports' parts never all sit in memory beside the result.
+    // before the next but one: the exports' parts never all sit in memory beside the result.
+    // The merge of one batch (one thread's work) runs beside the reading of the next.
     let n_exports = src.exports().len();
     let step = rayon::current_num_threads().max(1);
-    for first in (0..n_exports).step_by(step) {
-        let range = first..(first + step).min(n_exports);
-        let parts: Vec<Part> = src.exports()[range.clone()]
+    let ranges: Vec<std::ops::Range<usize>> = (0..n_exports)
+        .step_by(step)
+        .map(|first| first..(first + step).min(n_exports))
+        .collect();
+    let read = |range: &std::ops::Range<usize>, exports: &[Export]| -> Vec<Part> {
+        exports[range.clone()]
             .par_iter()
             .zip(by_export[range.clone()].par_iter())
+            .with_max_len(1)
             .map(|(ex, rows)| part(ex, rows))
-            .collect();
-        for p in parts {
-            for (g, r) in p.rows {
-                d.enrollments[g as usize] = r;
+            .collect()
+    };
+    let mut pending: Option<(std::ops::Range<usize>, Vec<Part>)> = None;
+    for k in 0..=ranges.len() {
+        let exports = src.exports();
+        let mut merge = |parts: Vec<Part>| {
+            for p in parts {
+                for (g, r) in p.rows {
+                    d.enrollments[g as usize] = r;
+                }
+                incomes.extend(p.incomes);
+                disabilities.extend(p.disabilities);
+                health.extend(p.health);
+                contacts.extend(p.contacts);
+                moving_on.extend(p.moving_on);
+                education.extend(p.education);
             }
-            incomes.extend(p.incomes);
-            disabilities.extend(p.disabilities);
-            health.extend(p.health);
-            contacts.extend(p.contacts);
-            moving_on.extend(p.moving_on);
-            education.extend(p.education);
+        };
+        let next = ranges.get(k);
+        let (_, parts) = rayon::join(
+            || {
+                if let Some((_, parts)) = pending.take() {
+                    merge(parts);
+                }
+            },
+            || next.map(|r| read(r, exports)),
+        );
+        // The batch merged above is no longer read.
+        if k > 0 {
+            src.done(ranges[k - 1].clone());
         }
-        src.done(range);
+        pending = next.cloned().zip(parts);
     }
-    let (ri, incomes) = group_by_enrollment(n, incomes, |a, b| {
-        (a.date, a.stage, a.income_any, a.sources)
-            .cmp(&(b.date, b.stage, b.income_any, b.sources))
-            .then(a.total.total_cmp(&b.total))
-            .then(a.earned.total_cmp(&b.earned))
-            .then(
-                (a.benefits_any, a.benefits, a.insurance_any, a.insurance).cmp(&(
-                    b.benefits_any,
-                    b.benefits,
-                    b.insurance_any,
-                    b.insurance,
-                )),
-            )
+    let mut incomes_out = None;
+    let mut disabilities_out = None;
+    let mut health_out = None;
+    let mut contacts_out = None;
+    let mut moving_on_out = None;
+    let mut education_out = None;
+    // The six kinds of records are grouped at the same time.
+    rayon::scope(|s| {
+        s.spawn(|_| {
+            incomes_out = Some(group_by_enrollment(n, incomes, |a, b| {
+                (a.date, a.stage, a.income_any, a.sources)
+                    .cmp(&(b.date, b.stage, b.income_any, b.sources))
+                    .then(a.total.total_cmp(&b.total))
+                    .then(a.earned.total_cmp(&b.earned))
+                    .then(
+                        (a.benefits_any, a.benefits, a.insurance_any, a.insurance).cmp(&(
+                            b.benefits_any,
+                            b.benefits,
+                            b.insurance_any,
+                            b.insurance,
+                        )),
+                    )
+            }))
+        });
+        s.spawn(|_| {
+            disabilities_out = Some(group_by_enrollment(n, disabilities, |a, b| {
+                (a.date, a.stage, a.kind, a.response, a.indefinite).cmp(&(
+                    b.date,
+                    b.stage,
+                    b.kind,
+                    b.response,
+                    b.indefinite,
+                ))
+            }))
+        });
+        s.spawn(|_| {
+            health_out = Some(group_by_enrollment(n, health, |a, b| {
+                (
+                    a.date,
+                    a.stage,
+                    a.survivor,
+                    a.when_occurred,
+                    a.currently_fleeing,
+                )
+                    .cmp(&(
+                        b.date,
+                        b.stage,
+                        b.survivor,
+                        b.when_occurred,
+                        b.currently_fleeing,
+                    ))
+            }))
+        });
+        s.spawn(|_| {
+            contacts_out = Some(group_by_enrollment(n, contacts, |a, b| {
+                (a.date, a.situation).cmp(&(b.date, b.situation))
+            }))
+        });
+        s.spawn(|_| {
+            moving_on_out = Some(group_by_enrollment(n, moving_on, |a, b| {
+                (a.date, a.kind).cmp(&(b.date, b.kind))
+            }))
+        });
+        s.spawn(|_| {
+            education_out = Some(group_by_enrollment(n, education, |a, b| {
+                (a.date, a.stage, a.attend, a.most_recent, a.current).cmp(&(
+                    b.date,
+                    b.stage,
+                    b.attend,
+                    b.most_recent,
+                    b.current,
+                ))
+            }))
+        });
     });
-    let (rd, disabilities) = group_by_enrollment(n, disabilities, |a, b| {
-        (a.date, a.stage, a.kind, a.response, a.indefinite).cmp(&(
-            b.date,
-            b.stage,
-            b.kind,
-            b.response,
-            b.indefinite,
-        ))
-    });
-    let (rh, health) = group_by_enrollment(n, health, |a, b| {
-        (
-            a.date,
-            a.stage,
-            a.survivor,
-            a.when_occurred,
-            a.currently_fleeing,
-        )
-            .cmp(&(
-                b.date,
-                b.stage,
-                b.survivor,
-                b.when_occurred,
-                b.currently_fleeing,
-            ))
-    });
-    let (rc, contacts) = group_by_enrollment(n, contacts, |a, b| {
-        (a.date, a.situation).cmp(&(b.date, b.situation))
-    });
-    let (rm, moving_on) =
-        group_by_enrollment(n, moving_on, |a, b| (a.date, a.kind).cmp(&(b.date, b.kind)));
-    let (re, education) = group_by_enrollment(n, education, |a, b| {
-        (a.date, a.stage, a.attend, a.most_recent, a.current).cmp(&(
-            b.date,
-            b.stage,
-            b.attend,
-            b.most_recent,
-            b.current,
-        ))
-    });
+    let (ri, incomes) = incomes_out.expect("grouped in the scope");
+    let (rd, disabilities) = disabilities_out.expect("grouped in the scope");
+    let (rh, health) = health_out.expect("grouped in the scope");
+    let (rc, contacts) = contacts_out.expect("grouped in the scope");
+    let (rm, moving_on) = moving_on_out.expect("grouped in the scope");
+    let (re, education) = education_out.expect("grouped in the scope");
     for (g, e) in d.enrollments.iter_mut().enumerate() {
         e.incomes = (ri[g], ri[g + 1]);
         e.disabilities = (rd[g], rd[g + 1]);

@@ -257,7 +257,7 @@ impl<'a> Universe<'a> {
         }
         // Ages and classes first (the household type needs every member's).
         let ages: Vec<Option<u32>> = chosen
-            .iter()
+            .par_iter()
             .map(|&i| {
                 let e = &facts.enrollments[i];
                 age_on(facts.person(e).dob, e.entry.max(start))
@@ -283,8 +283,8 @@ impl<'a> Universe<'a> {
             })
             .collect();
 
-        let mut clients = Vec::with_capacity(chosen.len());
-        for (ci, &i) in chosen.iter().enumerate() {
+        // Each client on its own (in parallel, collected in order).
+        let client = |ci: usize, i: usize| -> Client {
             let e = &facts.enrollments[i];
             let d = &details.enrollments[i];
             let h = &households[client_hh[ci]];
@@ -343,7 +343,7 @@ impl<'a> Universe<'a> {
             } else {
                 annual(hoh_entry, e.entry, end, incomes)
             };
-            clients.push(Client {
+            Client {
                 e: i,
                 project: e.project,
                 ptype: t,
@@ -368,8 +368,13 @@ impl<'a> Universe<'a> {
                 income_start,
                 income_annual,
                 income_exit,
-            });
-        }
+            }
+        };
+        let clients: Vec<Client> = chosen
+            .par_iter()
+            .enumerate()
+            .map(|(ci, &i)| client(ci, i))
+            .collect();
         Universe {
             facts,
             details,
@@ -556,6 +561,7 @@ pub fn report_indexed(
     ];
     let mut tables: Vec<Table> = groups
         .par_iter()
+        .with_max_len(1)
         .map(|g| g())
         .collect::<Vec<_>>()
         .into_iter()
