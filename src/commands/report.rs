@@ -35,13 +35,14 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     } else {
         None
     };
-    let mut ingest = match subset {
-        Some(files) => {
-            crate::ingest::load_with(&args.exports, &crate::ingest::LoadOptions::only(&files))?
-        }
-        None => pipeline::load(&args.exports)?,
+    let options = match subset {
+        Some(files) => crate::ingest::LoadOptions::only(&files),
+        None => crate::ingest::LoadOptions::all(),
     };
-    // Validation is done: the columns only it needed go before matching and the facts.
+    // The files matching does not read (those hanging off an enrollment) are read while it
+    // runs.
+    let (mut ingest, later) = crate::ingest::load_staged(&args.exports, &options)?;
+    // Validation of these files is done: the columns only it needed go before matching.
     ingest.dataset.keep_for_reports();
     crate::mem::trim();
     phases.mark("ingest");
@@ -57,16 +58,23 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     let params = pipeline::params(opts, &ingest.dataset, chrono::Local::now().date_naive())?;
     let log = crate::log::Log::new(crate::log::Format::Text, opts.quiet);
     pipeline::warn_params(&params, &ingest.dataset, &log);
-    let mut identity = pipeline::identify_as(
-        &ingest.dataset,
-        opts.identity.unwrap_or(crate::cli::Identity::Unduplicated),
+    let (mut identity, later_files) = rayon::join(
+        || {
+            pipeline::identify_as(
+                &ingest.dataset,
+                opts.identity.unwrap_or(crate::cli::Identity::Unduplicated),
+            )
+        },
+        || later.read(),
     );
+    ingest.finish(later_files);
+    ingest.dataset.keep_for_reports();
     // The DQ report's duplicates now, while the client records are loaded.
     let duplicates = (single == Some(ReportName::Dq))
         .then(|| pipeline::agency_duplicates(&ingest.dataset, Some(&identity)));
     identity.keep_crosswalk_only();
     crate::mem::trim();
-    phases.mark("dedup");
+    phases.mark("dedup + child files");
     let facts = pipeline::facts(&ingest, &identity, &params, &log);
     crate::mem::trim();
     phases.mark("facts");

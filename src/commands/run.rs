@@ -246,13 +246,19 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
 
     let mut phases = Phases::start();
     log.phase("reading and validating exports");
-    let mut ingest = pipeline::load(&settings.exports)?;
+    // The files matching does not read (those hanging off an enrollment) are read while it
+    // runs (`ingest::load_staged`).
+    let (mut ingest, later) =
+        crate::ingest::load_staged(&settings.exports, &crate::ingest::LoadOptions::all())?;
     phases.mark("ingest");
     let params = pipeline::params(&opts, &ingest.dataset, today)?;
     let label = period_label(settings.period, params.start, params.end, today);
     let out_path = PathBuf::from(settings.out.replace("{period}", &label));
 
     if !ingest.unusable.is_empty() {
+        // Every finding of the usable exports too.
+        let files = later.read();
+        ingest.finish(files);
         log.done();
         for (origin, reason) in &ingest.unusable {
             log.error(&format!("export rejected: {origin}: {reason}"));
@@ -292,6 +298,24 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
         dedup_options.previous = Some(inputs::read_keyed(p, "UnduplicatedID")?);
     }
 
+    pipeline::warn_params(&params, &ingest.dataset, &log);
+    // Validation of the files read so far is done: the columns only it needed go before
+    // matching and the facts.
+    ingest.dataset.keep_for_reports();
+    crate::mem::trim();
+
+    log.phase("finding each person's records (dedup)");
+    let (mut identity, files) = rayon::join(
+        || match settings.options.identity.unwrap_or_default() {
+            crate::cli::Identity::PersonalId => pipeline::identify_by_personal_id(&ingest.dataset),
+            crate::cli::Identity::Unduplicated => {
+                pipeline::identify_with(&ingest.dataset, &rules, &dedup_options)
+            }
+        },
+        || later.read(),
+    );
+    ingest.finish(files);
+    ingest.dataset.keep_for_reports();
     ingest_files::write_validation(&out.join("validation.csv"), &ingest.findings)?;
     ingest_files::write_counts(&out.join("ingest.csv"), &ingest.counts)?;
     if !ingest.findings.is_empty() {
@@ -301,18 +325,6 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
             ingest.warnings()
         ));
     }
-    pipeline::warn_params(&params, &ingest.dataset, &log);
-    // Validation is done: the columns only it needed go before matching and the facts.
-    ingest.dataset.keep_for_reports();
-    crate::mem::trim();
-
-    log.phase("finding each person's records (dedup)");
-    let mut identity = match settings.options.identity.unwrap_or_default() {
-        crate::cli::Identity::PersonalId => pipeline::identify_by_personal_id(&ingest.dataset),
-        crate::cli::Identity::Unduplicated => {
-            pipeline::identify_with(&ingest.dataset, &rules, &dedup_options)
-        }
-    };
     let dedup_files =
         pipeline::write_dedup_files_with(&out, &ingest.dataset, &identity, !settings.no_pii_files)?;
     // The DQ report's duplicates now, while the client records are loaded.
@@ -322,7 +334,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
         .then(|| pipeline::agency_duplicates(&ingest.dataset, Some(&identity)));
     identity.keep_crosswalk_only();
     crate::mem::trim();
-    phases.mark("dedup");
+    phases.mark("dedup + child files");
     log.phase("building facts");
     let facts = pipeline::facts(&ingest, &identity, &params, &log);
     crate::mem::trim();

@@ -83,20 +83,10 @@ impl Export {
 
     /// Keeps the columns `keep(file, column)` accepts; returns the bytes freed.
     fn retain_columns(&mut self, keep: impl Fn(&str, &str) -> bool) -> usize {
-        let mut freed = 0;
-        for t in &mut self.tables {
-            let before = t.heap_bytes();
-            let file = t.file.clone();
-            let (names, columns): (Vec<String>, Vec<table::Column>) = std::mem::take(&mut t.names)
-                .into_iter()
-                .zip(std::mem::take(&mut t.columns))
-                .filter(|(n, _)| keep(&file, n))
-                .unzip();
-            t.names = names;
-            t.columns = columns;
-            freed += before.saturating_sub(t.heap_bytes());
-        }
-        freed
+        self.tables
+            .iter_mut()
+            .map(|t| retain_table_columns(t, &keep))
+            .sum()
     }
 
     /// The table of an FY2026 file, e.g. `export.table("Enrollment")`.
@@ -114,6 +104,20 @@ impl Export {
             .file_index(file)
             .is_some_and(|i| self.loaded.get(i).copied().unwrap_or(false))
     }
+}
+
+/// Keeps the columns of a table that `keep(file, column)` accepts; returns the bytes freed.
+fn retain_table_columns(t: &mut Table, keep: impl Fn(&str, &str) -> bool) -> usize {
+    let before = t.heap_bytes();
+    let file = t.file.clone();
+    let (names, columns): (Vec<String>, Vec<table::Column>) = std::mem::take(&mut t.names)
+        .into_iter()
+        .zip(std::mem::take(&mut t.columns))
+        .filter(|(n, _)| keep(&file, n))
+        .unzip();
+    t.names = names;
+    t.columns = columns;
+    before.saturating_sub(t.heap_bytes())
 }
 
 /// What [`load_with`] reads.
@@ -285,13 +289,28 @@ impl Dataset {
             let timestamp = matches!(name, "DateCreated" | "DateUpdated")
                 && !TIMESTAMPS_READ.contains(&(file, name));
             let personal = name == "PersonalID" && !PERSONAL_ID_READ.contains(&file);
-            BOOKKEEPING.contains(&name)
+            // User.csv's own IDs stay for the checks of files read later (see
+            // [`load_staged`]); the table is small.
+            let user_ids = file == "User" && name == "UserID";
+            (BOOKKEEPING.contains(&name) && !user_ids)
                 || timestamp
                 || personal
                 || CHILD_KEYS.contains(&(file, name))
         };
         self.retain_columns(|file, name| !drop(file, name))
     }
+}
+
+/// The columns of a file read later by [`load_staged`] that neither its checks nor the
+/// reports read, dropped as soon as it is read: ExportID, DateDeleted, unread timestamps and
+/// the file's own key (AssessmentID stays: AssessmentQuestions and AssessmentResults refer
+/// to it). [`Dataset::keep_for_reports`] drops the rest once the checks are done.
+fn dropped_after_reading(file: &str, name: &str) -> bool {
+    let timestamp =
+        matches!(name, "DateCreated" | "DateUpdated") && !TIMESTAMPS_READ.contains(&(file, name));
+    matches!(name, "ExportID" | "DateDeleted")
+        || timestamp
+        || (CHILD_KEYS.contains(&(file, name)) && (file, name) != ("Assessment", "AssessmentID"))
 }
 
 /// Rows of one file of one export: read = used + rejected + deleted.
@@ -337,6 +356,183 @@ pub fn load(paths: &[PathBuf]) -> Result<Ingest, IngestError> {
 /// As [`load`], reading only the files `options` names (see [`LoadOptions`]). A file name
 /// the specification does not know is an error ([`IngestError::Unusable`]).
 pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Ingest, IngestError> {
+    load_impl(paths, options, false).map(|(ingest, _)| ingest)
+}
+
+/// As [`load_with`] in two stages, so that matching can run while most of the bytes are still
+/// being read: first every file but those whose records hang off an enrollment
+/// (Disabilities, IncomeBenefits, Services, ...: [`validate::CHILD_FILES`]), which matching
+/// does not read, checked against each other; then [`Later::read`] reads those and
+/// [`Ingest::finish`] checks them and adds them. The result is the same as one
+/// [`load_with`]: the same tables, findings and row counts. Whether an export is usable is
+/// known after the first stage (the child files cannot make it unusable).
+pub fn load_staged(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<(Ingest, Later), IngestError> {
+    load_impl(paths, options, true)
+}
+
+/// The files [`load_staged`] leaves for later, per loaded export (in dataset order).
+#[derive(Debug, Default)]
+pub struct Later {
+    exports: Vec<LaterExport>,
+}
+
+#[derive(Debug)]
+struct LaterExport {
+    src: ExportSource,
+    export_id: String,
+    version: Version,
+    hash_status: i32,
+    reference_day: i32,
+    files: Vec<&'static FileSpec>,
+}
+
+/// The files [`Later::read`] read, per export.
+pub struct LaterFiles(Vec<Vec<(String, FileRead)>>);
+
+impl Later {
+    /// Reads and parses the files left for later (every export and file in parallel). Reads
+    /// nothing of the dataset, so it can run beside matching.
+    pub fn read(&self) -> LaterFiles {
+        LaterFiles(
+            self.exports
+                .par_iter()
+                .map(|l| {
+                    let ctx_base = FileContext {
+                        export_id: &l.export_id,
+                        version: l.version,
+                        spec: l
+                            .files
+                            .first()
+                            .copied()
+                            .unwrap_or(Schema::fy2026().files.first().expect("Export spec")),
+                        hash_status: l.hash_status,
+                        reference_day: l.reference_day,
+                    };
+                    l.files
+                        .par_iter()
+                        .with_max_len(1)
+                        .map(|spec| {
+                            let mut r = read_one(&l.src, spec, &ctx_base);
+                            if let FileRead::Read(p) = &mut r {
+                                // What neither the checks nor the reports read goes now.
+                                retain_table_columns(&mut p.table, |file, name| {
+                                    !dropped_after_reading(file, name)
+                                });
+                            }
+                            (spec.name.clone(), r)
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Ingest {
+    /// The second stage of [`load_staged`]: adds the files [`Later::read`] read to their
+    /// exports, with their findings and row counts, and runs their checks.
+    pub fn finish(&mut self, files: LaterFiles) {
+        let schema = Schema::fy2026();
+        let results: Vec<(Vec<Finding>, Vec<FileCount>)> = self
+            .dataset
+            .exports
+            .par_iter_mut()
+            .zip(files.0)
+            .with_max_len(1)
+            .map(|(export, files)| {
+                let mut findings = Vec::new();
+                let mut counts = Vec::new();
+                for (name, read) in files {
+                    let Some(i) = schema.file_index(&name) else {
+                        continue;
+                    };
+                    match read {
+                        FileRead::Read(mut p) => {
+                            findings.append(&mut p.findings);
+                            counts.push(file_count(&export.export_id, &export.origin, &name, &p));
+                            export.tables[i] = p.table;
+                        }
+                        FileRead::Missing => {
+                            findings.push(missing_file(&name));
+                            counts.push(FileCount {
+                                export_id: export.export_id.clone(),
+                                origin: export.origin.clone(),
+                                file: format!("{name}.csv"),
+                                rows_read: 0,
+                                rows_used: 0,
+                                rows_rejected: 0,
+                                rows_deleted: 0,
+                            });
+                        }
+                        FileRead::Skipped | FileRead::Deferred => continue,
+                    }
+                    export.loaded[i] = true;
+                }
+                for f in &mut findings {
+                    f.export_id = export.export_id.clone();
+                }
+                validate::check_later(export, &mut findings, &mut counts);
+                for c in &mut counts {
+                    c.rows_used = c.rows_read - c.rows_rejected - c.rows_deleted;
+                }
+                (findings, counts)
+            })
+            .collect();
+        for (mut f, mut c) in results {
+            self.findings.append(&mut f);
+            self.counts.append(&mut c);
+        }
+        // Counts in the order one load gives them: by export, then file.
+        let position: std::collections::HashMap<(&str, &str), usize> = self
+            .dataset
+            .exports
+            .iter()
+            .enumerate()
+            .map(|(k, e)| ((e.export_id.as_str(), e.origin.as_str()), k))
+            .collect();
+        let file_order = |file: &str| {
+            let base = file.strip_suffix(".csv").unwrap_or(file);
+            schema
+                .file_index(base)
+                .or_else(|| {
+                    Schema::fy2022_extra()
+                        .files
+                        .iter()
+                        .position(|f| f.name == base)
+                        .map(|k| schema.files.len() + k)
+                })
+                .unwrap_or(usize::MAX)
+        };
+        let mut keyed: Vec<(usize, usize, FileCount)> = std::mem::take(&mut self.counts)
+            .into_iter()
+            .map(|c| {
+                let e = position
+                    .get(&(c.export_id.as_str(), c.origin.as_str()))
+                    .copied()
+                    .unwrap_or(usize::MAX);
+                let f = if c.file == "Export.csv" {
+                    0
+                } else {
+                    1 + file_order(&c.file)
+                };
+                (e, f, c)
+            })
+            .collect();
+        keyed.sort_by_key(|(e, f, _)| (*e, *f));
+        self.counts = keyed.into_iter().map(|(_, _, c)| c).collect();
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+}
+
+fn load_impl(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    defer: bool,
+) -> Result<(Ingest, Later), IngestError> {
     if let Some(f) = options.unknown_file() {
         return Err(IngestError::Unusable {
             origin: "load options".to_string(),
@@ -346,6 +542,7 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Ingest, Ing
     let mut sources = Vec::new();
     let mut unusable = Vec::new();
     let mut ingest = Ingest::default();
+    let mut later = Later::default();
     for p in paths {
         let d = source::discover(p)?;
         sources.extend(d.sources);
@@ -366,7 +563,7 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Ingest, Ing
 
     let results: Vec<Result<LoadedExport, Rejected>> = sources
         .par_iter()
-        .map(|s| load_export(s, options))
+        .map(|s| load_export(s, options, defer))
         .collect();
 
     let mut loaded = Vec::new();
@@ -407,13 +604,14 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Ingest, Ing
         ingest.findings.extend(l.findings);
         ingest.counts.extend(l.counts);
         ingest.dataset.exports.push(l.export);
+        later.exports.push(l.later);
     }
     unusable.sort();
     ingest.unusable = unusable;
     ingest
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok(ingest)
+    Ok((ingest, later))
 }
 
 /// An export that cannot be used: (origin, reason, findings).
@@ -423,6 +621,8 @@ struct LoadedExport {
     export: Export,
     findings: Vec<Finding>,
     counts: Vec<FileCount>,
+    /// The files left for later (none unless the load is staged).
+    later: LaterExport,
 }
 
 /// An unusable export: its findings so far plus the `export.unusable` finding that names
@@ -522,7 +722,11 @@ fn first_client_export_id(src: &ExportSource) -> Option<String> {
     .flatten()
 }
 
-fn load_export(src: &ExportSource, options: &LoadOptions) -> Result<LoadedExport, Rejected> {
+fn load_export(
+    src: &ExportSource,
+    options: &LoadOptions,
+    defer: bool,
+) -> Result<LoadedExport, Rejected> {
     let schema = Schema::fy2026();
     let mut findings = Vec::new();
     for req in REQUIRED_FILES {
@@ -708,11 +912,13 @@ fn load_export(src: &ExportSource, options: &LoadOptions) -> Result<LoadedExport
     if version == Version::Fy2022 {
         specs.extend(Schema::fy2022_extra().files.iter());
     }
-    // Files a subset leaves out: not read, not counted, not reported.
+    // Files a subset leaves out: not read, not counted, not reported. A staged load leaves
+    // the child files for later: read after the others are checked.
+    let deferred = |name: &str| defer && validate::CHILD_FILES.contains(&name);
     let loaded: Vec<bool> = schema
         .files
         .iter()
-        .map(|f| options.wants(&f.name))
+        .map(|f| options.wants(&f.name) && !deferred(&f.name))
         .collect();
     let parsed: Vec<(String, FileRead)> = specs
         .par_iter()
@@ -720,16 +926,24 @@ fn load_export(src: &ExportSource, options: &LoadOptions) -> Result<LoadedExport
             if !options.wants(&spec.name) {
                 return (spec.name.clone(), FileRead::Skipped);
             }
-            if src.entry(&spec.name).is_none() {
-                return (spec.name.clone(), FileRead::Missing);
+            if deferred(&spec.name) {
+                return (spec.name.clone(), FileRead::Deferred);
             }
-            let ctx = FileContext {
-                spec,
-                ..ctx_base.clone()
-            };
-            (spec.name.clone(), FileRead::Read(read_file(src, &ctx)))
+            (spec.name.clone(), read_one(src, spec, &ctx_base))
         })
         .collect();
+    let later = LaterExport {
+        src: src.clone(),
+        export_id: export_id.clone(),
+        version,
+        hash_status: ctx_base.hash_status,
+        reference_day: ctx_base.reference_day,
+        files: specs
+            .iter()
+            .copied()
+            .filter(|f| options.wants(&f.name) && deferred(&f.name))
+            .collect(),
+    };
 
     // Files the specification does not know.
     let known = |base: &str| {
@@ -755,22 +969,14 @@ fn load_export(src: &ExportSource, options: &LoadOptions) -> Result<LoadedExport
     let mut tables: Vec<Table> = Vec::with_capacity(schema.files.len());
     let mut counts: Vec<FileCount> = Vec::new();
     let mut extra: Vec<Table> = Vec::new();
-    let count = |file: &str, p: &ParsedFile| FileCount {
-        export_id: export_id.clone(),
-        origin: src.origin.clone(),
-        file: format!("{file}.csv"),
-        rows_read: p.read,
-        rows_used: p.read - p.rejected - p.deleted,
-        rows_rejected: p.rejected,
-        rows_deleted: p.deleted,
-    };
+    let count = |file: &str, p: &ParsedFile| file_count(&export_id, &src.origin, file, p);
     findings.append(&mut export_file.findings);
     counts.push(count("Export", &export_file));
     tables.push(export_file.table);
     for (name, p) in parsed {
         let is_extra = schema.file(&name).is_none();
         match p {
-            FileRead::Skipped => {
+            FileRead::Skipped | FileRead::Deferred => {
                 if let Some(spec) = schema.file(&name) {
                     tables.push(empty_table(spec));
                 }
@@ -788,14 +994,7 @@ fn load_export(src: &ExportSource, options: &LoadOptions) -> Result<LoadedExport
                 let by_design =
                     version == Version::Fy2022 && FY2022_ABSENT_FILES.contains(&name.as_str());
                 if !by_design {
-                    findings.push(Finding::warning(
-                        &format!("{name}.csv"),
-                        0,
-                        "",
-                        "",
-                        rule::FILE_MISSING,
-                        "optional file missing: read as an empty table",
-                    ));
+                    findings.push(missing_file(&name));
                 }
                 let spec = schema
                     .file(&name)
@@ -843,13 +1042,53 @@ fn load_export(src: &ExportSource, options: &LoadOptions) -> Result<LoadedExport
         export,
         findings,
         counts,
+        later,
     })
 }
 
+/// Reads one file of an export (`ctx_base` gives the export's context).
+fn read_one(src: &ExportSource, spec: &FileSpec, ctx_base: &FileContext) -> FileRead {
+    if src.entry(&spec.name).is_none() {
+        return FileRead::Missing;
+    }
+    let ctx = FileContext {
+        spec,
+        ..ctx_base.clone()
+    };
+    FileRead::Read(read_file(src, &ctx))
+}
+
+/// The row count of one parsed file.
+fn file_count(export_id: &str, origin: &str, file: &str, p: &ParsedFile) -> FileCount {
+    FileCount {
+        export_id: export_id.to_string(),
+        origin: origin.to_string(),
+        file: format!("{file}.csv"),
+        rows_read: p.read,
+        rows_used: p.read - p.rejected - p.deleted,
+        rows_rejected: p.rejected,
+        rows_deleted: p.deleted,
+    }
+}
+
+/// The warning for an optional file the export does not have.
+fn missing_file(name: &str) -> Finding {
+    Finding::warning(
+        &format!("{name}.csv"),
+        0,
+        "",
+        "",
+        rule::FILE_MISSING,
+        "optional file missing: read as an empty table",
+    )
+}
+
 /// How one file of an export was read.
-enum FileRead {
+pub enum FileRead {
     /// Left out by the load options.
     Skipped,
+    /// Left for later by a staged load.
+    Deferred,
     /// Not in the export.
     Missing,
     Read(ParsedFile),

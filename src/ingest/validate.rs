@@ -9,7 +9,9 @@ use std::hash::BuildHasherDefault;
 use crate::hmis::{Key, Schema};
 
 use super::findings::{Finding, Severity, rule};
-use super::table::{Column, NULL_DATE, NULL_INT, StrColumn, StrHasher, Table};
+use super::table::{
+    Column, DateColumn, IntColumn, NULL_DATE, NULL_INT, StrColumn, StrHasher, Table,
+};
 use super::{Export, FileCount};
 
 /// Project types whose clients stay overnight (ES, TH, PSH, SH, PH, RRH).
@@ -67,7 +69,7 @@ fn keys(t: &Table, col: &str) -> HashSet<String> {
 }
 
 /// The files whose records hang off an enrollment (checked after Exit).
-const CHILD_FILES: [&str; 11] = [
+pub(crate) const CHILD_FILES: [&str; 11] = [
     "IncomeBenefits",
     "HealthAndDV",
     "EmploymentEducation",
@@ -103,89 +105,14 @@ pub fn cross_check(
         counts,
     };
     let schema = Schema::fy2026();
-    let users = keys(&export.tables[idx("User")], "UserID");
-    let have_users = !export.tables[idx("User")].is_empty();
+    let users = Users::of(export);
 
     // Simple foreign keys, parents first (the schema lists files in that order).
     for (fi, spec) in schema.files.iter().enumerate() {
         if spec.name == "Export" {
             continue;
         }
-        for c in &spec.columns {
-            let Key::Foreign {
-                file: parent,
-                column: pcol,
-            } = &c.key
-            else {
-                continue;
-            };
-            // Export is checked while parsing; a parent left out of a subset load is not
-            // checked against.
-            if parent == "Export" || !export.is_loaded(parent) {
-                continue;
-            }
-            // Composite and person-consistency checks are done below.
-            if (spec.name == "Inventory" && c.name == "CoCCode")
-                || (spec.name == "Enrollment" && c.name == "EnrollmentCoC")
-                || (c.name == "PersonalID" && spec.name != "Enrollment")
-            {
-                continue;
-            }
-            let is_user = parent == "User";
-            if is_user && !have_users {
-                continue;
-            }
-            let table = &export.tables[fi];
-            let Some(col) = table.str_col(&c.name) else {
-                continue;
-            };
-            // Whether each distinct value of the column has a parent, checked once per value.
-            let has_parent: Vec<bool> = {
-                let parent_keys = (!is_user).then(|| key_set(&export.tables[idx(parent)], pcol));
-                (0..col.distinct() as u32)
-                    .map(|code| {
-                        let v = col.value_of(code);
-                        v.is_empty()
-                            || match &parent_keys {
-                                Some(keys) => keys.contains(v),
-                                None => users.contains(v),
-                            }
-                    })
-                    .collect()
-            };
-            let mut keep = vec![true; table.len()];
-            let mut found = Vec::new();
-            for (r, k) in keep.iter_mut().enumerate() {
-                if has_parent[col.code(r) as usize] {
-                    continue;
-                }
-                let v = col.get(r);
-                // A missing user is a warning (the row is still good); any other
-                // missing parent rejects the row.
-                let (severity, message) = if is_user {
-                    (Severity::Warning, format!("UserID {v} is not in User.csv"))
-                } else {
-                    *k = false;
-                    (
-                        Severity::Error,
-                        format!("{parent}.csv has no usable row with {pcol} {v}: row rejected"),
-                    )
-                };
-                found.push(Finding::new(
-                    severity,
-                    &format!("{}.csv", spec.name),
-                    table.lines[r] as u64,
-                    &c.name,
-                    v,
-                    rule::FK_MISSING,
-                    message,
-                ));
-            }
-            for f in found {
-                ck.push(f);
-            }
-            ck.apply(&mut export.tables[fi], &keep);
-        }
+        foreign_keys(export, fi, &users, &mut ck);
         if spec.name == "ProjectCoC" && export.is_loaded("ProjectCoC") {
             check_inventory(export, &mut ck);
         }
@@ -195,6 +122,148 @@ pub fn cross_check(
             }
             check_enrollments(export, &mut ck);
         }
+    }
+}
+
+/// The files whose records hang off an enrollment can be read after the others (see
+/// [`super::load_staged`]): this runs on them, once read, the checks [`cross_check`] would
+/// have run (against the export's enrollments, then their foreign keys), in the same order,
+/// so the findings and rejected rows are the same.
+pub fn check_later(export: &mut Export, findings: &mut Vec<Finding>, counts: &mut Vec<FileCount>) {
+    let mut ck = Checker {
+        export_id: export.export_id.clone(),
+        findings,
+        counts,
+    };
+    if export.is_loaded("Enrollment") {
+        let i = idx("Enrollment");
+        let enr = std::mem::replace(
+            &mut export.tables[i],
+            Table::new("Enrollment", Vec::new(), &[]),
+        );
+        if let Some(e) = EnrollmentKeys::of(&enr) {
+            let n = enr.len();
+            // The exit of each enrollment: the Exit rows left by the checks are one per
+            // enrollment, each of an enrollment of this table.
+            let mut exits: Vec<Option<i32>> = vec![None; n];
+            if export.is_loaded("Exit") {
+                let ex = &export.tables[idx("Exit")];
+                if let (Some(xe), Some(xd)) = (ex.str_col("EnrollmentID"), ex.date_col("ExitDate"))
+                {
+                    let row_of: FastMap<&str, usize> = (0..n).map(|r| (e.eid.get(r), r)).collect();
+                    for r in 0..ex.len() {
+                        if let Some(&er) = row_of.get(xe.get(r)) {
+                            exits[er] = Some(xd[r]);
+                        }
+                    }
+                }
+            }
+            let type_of = project_types(export, e.prj);
+            check_child_files(export, &e, &exits, &type_of, &mut ck);
+        }
+        export.tables[i] = enr;
+    }
+    let users = Users::of(export);
+    for (fi, spec) in Schema::fy2026().files.iter().enumerate() {
+        if CHILD_FILES.contains(&spec.name.as_str()) {
+            foreign_keys(export, fi, &users, &mut ck);
+        }
+    }
+}
+
+/// User.csv's IDs, for the UserID checks.
+struct Users {
+    ids: HashSet<String>,
+    any: bool,
+}
+
+impl Users {
+    fn of(export: &Export) -> Users {
+        Users {
+            ids: keys(&export.tables[idx("User")], "UserID"),
+            any: !export.tables[idx("User")].is_empty(),
+        }
+    }
+}
+
+/// The simple foreign keys of file `fi` (composite and person-consistency checks are
+/// elsewhere): a row whose parent is missing is rejected; a missing user is a warning.
+fn foreign_keys(export: &mut Export, fi: usize, users: &Users, ck: &mut Checker) {
+    let spec = &Schema::fy2026().files[fi];
+    for c in &spec.columns {
+        let Key::Foreign {
+            file: parent,
+            column: pcol,
+        } = &c.key
+        else {
+            continue;
+        };
+        // Export is checked while parsing; a parent left out of a subset load is not
+        // checked against.
+        if parent == "Export" || !export.is_loaded(parent) {
+            continue;
+        }
+        // Composite and person-consistency checks are done below.
+        if (spec.name == "Inventory" && c.name == "CoCCode")
+            || (spec.name == "Enrollment" && c.name == "EnrollmentCoC")
+            || (c.name == "PersonalID" && spec.name != "Enrollment")
+        {
+            continue;
+        }
+        let is_user = parent == "User";
+        if is_user && !users.any {
+            continue;
+        }
+        let table = &export.tables[fi];
+        let Some(col) = table.str_col(&c.name) else {
+            continue;
+        };
+        // Whether each distinct value of the column has a parent, checked once per value.
+        let has_parent: Vec<bool> = {
+            let parent_keys = (!is_user).then(|| key_set(&export.tables[idx(parent)], pcol));
+            (0..col.distinct() as u32)
+                .map(|code| {
+                    let v = col.value_of(code);
+                    v.is_empty()
+                        || match &parent_keys {
+                            Some(keys) => keys.contains(v),
+                            None => users.ids.contains(v),
+                        }
+                })
+                .collect()
+        };
+        let mut keep = vec![true; table.len()];
+        let mut found = Vec::new();
+        for (r, k) in keep.iter_mut().enumerate() {
+            if has_parent[col.code(r) as usize] {
+                continue;
+            }
+            let v = col.get(r);
+            // A missing user is a warning (the row is still good); any other
+            // missing parent rejects the row.
+            let (severity, message) = if is_user {
+                (Severity::Warning, format!("UserID {v} is not in User.csv"))
+            } else {
+                *k = false;
+                (
+                    Severity::Error,
+                    format!("{parent}.csv has no usable row with {pcol} {v}: row rejected"),
+                )
+            };
+            found.push(Finding::new(
+                severity,
+                &format!("{}.csv", spec.name),
+                table.lines[r] as u64,
+                &c.name,
+                v,
+                rule::FK_MISSING,
+                message,
+            ));
+        }
+        for f in found {
+            ck.push(f);
+        }
+        ck.apply(&mut export.tables[fi], &keep);
     }
 }
 
@@ -321,8 +390,33 @@ fn check_enrollments(export: &mut Export, ck: &mut Checker) {
     export.tables[i] = enr;
 }
 
-fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
-    // Project facts.
+/// The Enrollment columns the checks read.
+struct EnrollmentKeys<'a> {
+    eid: &'a StrColumn,
+    pid: &'a StrColumn,
+    prj: &'a StrColumn,
+    hh: &'a StrColumn,
+    rel: &'a IntColumn,
+    entry: &'a DateColumn,
+    coc: &'a StrColumn,
+}
+
+impl EnrollmentKeys<'_> {
+    fn of(enr: &Table) -> Option<EnrollmentKeys<'_>> {
+        Some(EnrollmentKeys {
+            eid: enr.str_col("EnrollmentID")?,
+            pid: enr.str_col("PersonalID")?,
+            prj: enr.str_col("ProjectID")?,
+            hh: enr.str_col("HouseholdID")?,
+            rel: enr.int_col("RelationshipToHoH")?,
+            entry: enr.date_col("EntryDate")?,
+            coc: enr.str_col("EnrollmentCoC")?,
+        })
+    }
+}
+
+/// Each project's type, by the code of its ProjectID in the Enrollment column `prj`.
+fn project_types(export: &Export, prj: &StrColumn) -> Vec<i32> {
     let proj = &export.tables[idx("Project")];
     let mut project_type: HashMap<String, i32> = HashMap::new();
     if let (Some(id), Some(pt)) = (proj.str_col("ProjectID"), proj.int_col("ProjectType")) {
@@ -330,6 +424,29 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
             project_type.insert(id.get(r).to_string(), pt[r]);
         }
     }
+    (0..prj.distinct() as u32)
+        .map(|c| {
+            project_type
+                .get(prj.value_of(c))
+                .copied()
+                .unwrap_or(NULL_INT)
+        })
+        .collect()
+}
+
+fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
+    let Some(keys) = EnrollmentKeys::of(enr) else {
+        return;
+    };
+    let EnrollmentKeys {
+        eid,
+        pid,
+        prj,
+        hh,
+        rel,
+        entry,
+        coc,
+    } = keys;
     let pc = &export.tables[idx("ProjectCoC")];
     let mut project_cocs: HashMap<String, Vec<String>> = HashMap::new();
     if let (Some(p), Some(c)) = (pc.str_col("ProjectID"), pc.str_col("CoCCode")) {
@@ -341,17 +458,6 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
         }
     }
     let n = enr.len();
-    let (Some(eid), Some(pid), Some(prj), Some(hh), Some(rel), Some(entry), Some(coc)) = (
-        enr.str_col("EnrollmentID"),
-        enr.str_col("PersonalID"),
-        enr.str_col("ProjectID"),
-        enr.str_col("HouseholdID"),
-        enr.int_col("RelationshipToHoH"),
-        enr.date_col("EntryDate"),
-        enr.str_col("EnrollmentCoC"),
-    ) else {
-        return;
-    };
     // Each enrolled client's birth date (by the code of its PersonalID in Enrollment).
     let dob: Vec<i32> = {
         let client = &export.tables[idx("Client")];
@@ -368,14 +474,7 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
             .collect()
     };
     // Each project's type (by the code of its ProjectID in Enrollment).
-    let type_of: Vec<i32> = (0..prj.distinct() as u32)
-        .map(|c| {
-            project_type
-                .get(prj.value_of(c))
-                .copied()
-                .unwrap_or(NULL_INT)
-        })
-        .collect();
+    let type_of = project_types(export, prj);
 
     // EnrollmentCoC must be one of the project's CoC codes.
     let check_coc = export.is_loaded("ProjectCoC");
@@ -542,19 +641,31 @@ fn check_enrollments_with(export: &mut Export, enr: &Table, ck: &mut Checker) {
     }
 
     // Records that hang off an enrollment.
+    check_child_files(export, &keys, &exits, &type_of, ck);
+}
+
+/// Checks the records of every child file against their enrollment (`exits` and `type_of`
+/// as in [`check_enrollments_with`]).
+fn check_child_files(
+    export: &mut Export,
+    e: &EnrollmentKeys,
+    exits: &[Option<i32>],
+    type_of: &[i32],
+    ck: &mut Checker,
+) {
     let projects = export.is_loaded("Project");
     if !CHILD_FILES.iter().any(|f| export.is_loaded(f)) {
         return;
     }
-    let info: FastMap<&str, Enr> = (0..n)
+    let info: FastMap<&str, Enr> = (0..e.eid.len())
         .map(|r| {
             (
-                eid.get(r),
+                e.eid.get(r),
                 Enr {
-                    personal_id: pid.get(r),
-                    entry: entry[r],
+                    personal_id: e.pid.get(r),
+                    entry: e.entry[r],
                     exit: exits[r],
-                    project_type: type_of[prj.code(r) as usize],
+                    project_type: type_of[e.prj.code(r) as usize],
                 },
             )
         })

@@ -1,0 +1,111 @@
+//! `ingest::load_staged`: reading the enrollment-child files after the others (while
+//! matching runs) gives exactly what one load gives: tables, findings, row counts.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use hmis::ingest::{self, Ingest, LoadOptions, Table};
+
+/// Every cell of a table as text, with its line numbers.
+fn cells(t: &Table) -> Vec<(u32, Vec<String>)> {
+    (0..t.len())
+        .map(|r| {
+            let row = (0..t.columns.len()).map(|c| t.cell_text(r, c)).collect();
+            (t.lines[r], row)
+        })
+        .collect()
+}
+
+/// One load, then the columns reports do not read dropped (as the commands do).
+fn one_load(paths: &[PathBuf], options: &LoadOptions) -> Ingest {
+    let mut i = ingest::load_with(paths, options).unwrap();
+    i.dataset.keep_for_reports();
+    i
+}
+
+/// The staged load as `hmis report` runs it: the first stage, its columns dropped, the
+/// child files read, added and checked, their columns dropped.
+fn staged_load(paths: &[PathBuf], options: &LoadOptions) -> Ingest {
+    let (mut i, later) = ingest::load_staged(paths, options).unwrap();
+    i.dataset.keep_for_reports();
+    let files = later.read();
+    i.finish(files);
+    i.dataset.keep_for_reports();
+    i
+}
+
+fn assert_same(paths: &[PathBuf], options: &LoadOptions) {
+    let (a, b) = (one_load(paths, options), staged_load(paths, options));
+    let what = format!("{paths:?}");
+    assert_eq!(a.unusable, b.unusable, "{what}");
+    assert_eq!(a.counts, b.counts, "{what}");
+    assert_eq!(a.findings, b.findings, "{what}");
+    assert_eq!(a.dataset.exports.len(), b.dataset.exports.len(), "{what}");
+    for (x, y) in a.dataset.exports.iter().zip(&b.dataset.exports) {
+        assert_eq!(x.export_id, y.export_id);
+        assert_eq!(x.tables.len(), y.tables.len());
+        for (tx, ty) in x.tables.iter().zip(&y.tables) {
+            assert_eq!(tx.names, ty.names, "{} {}", x.export_id, tx.file);
+            assert_eq!(cells(tx), cells(ty), "{} {}", x.export_id, tx.file);
+            assert_eq!(x.is_loaded(&tx.file), y.is_loaded(&tx.file), "{}", tx.file);
+        }
+    }
+}
+
+#[test]
+fn staged_load_equals_one_load_on_the_fixtures() {
+    for rel in ["sample", "edge/defects", "edge/messy", "edge/minimal"] {
+        assert_same(&[fixture(rel)], &LoadOptions::all());
+    }
+    // Several exports at once, and the APR's subset of files.
+    let all = [
+        fixture("sample"),
+        fixture("edge/defects"),
+        fixture("edge/messy"),
+    ];
+    assert_same(&all, &LoadOptions::all());
+    assert_same(&all, &LoadOptions::only(&ingest::apr_files()));
+}
+
+#[test]
+fn staged_load_finds_the_child_file_defects() {
+    // The defects fixture has rows in child files that must be rejected (unknown
+    // enrollment, person mismatch): the staged load reports them too.
+    let b = staged_load(&[fixture("edge/defects")], &LoadOptions::all());
+    let child_rejected: u64 = b
+        .counts
+        .iter()
+        .filter(|c| {
+            [
+                "Disabilities.csv",
+                "IncomeBenefits.csv",
+                "Services.csv",
+                "HealthAndDV.csv",
+            ]
+            .contains(&c.file.as_str())
+        })
+        .map(|c| c.rows_rejected)
+        .sum();
+    assert!(child_rejected > 0, "{:?}", b.counts);
+    for c in &b.counts {
+        assert_eq!(
+            c.rows_read,
+            c.rows_used + c.rows_rejected + c.rows_deleted,
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
+fn staged_load_equals_one_load_on_hud_exports() {
+    for rel in [
+        "datalab-v1/exports",
+        "fy2024-to-fy2026",
+        "lsa-sample-fy2026",
+    ] {
+        let Some(p) = shared(rel) else { continue };
+        assert_same(&[p], &LoadOptions::all());
+    }
+}
