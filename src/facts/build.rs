@@ -453,64 +453,107 @@ fn persons(dataset: &Dataset, cw: &Crosswalk) -> Vec<PersonFacts> {
         }
     }
     let n = cw.persons();
-    let mut dob: Vec<Option<Pick<Day>>> = vec![None; n];
-    let mut sex: Vec<Option<Pick<i32>>> = vec![None; n];
-    // (race bits, RaceNone)
-    let mut race: Vec<Option<Pick<(u8, i32)>>> = vec![None; n];
-    let mut vet: Vec<Option<Pick<i32>>> = vec![None; n];
-    let mut records = vec![0u32; n];
     let known_rank = |code: i32| match code {
         0 | 1 => 2,
         NULL_INT => 0,
         _ => 1,
     };
-    for (e, ex) in dataset.exports.iter().enumerate() {
-        let t = ex.table("Client");
-        let Some(pids) = t.str_col("PersonalID") else {
-            continue;
-        };
-        let (d, dq) = (dates(t, "DOB"), ints(t, "DOBDataQuality"));
-        let (s, v, rn) = (
-            ints(t, "Sex"),
-            ints(t, "VeteranStatus"),
-            ints(t, "RaceNone"),
-        );
-        let races: Vec<Ints> = RACE_COLUMNS.iter().map(|c| ints(t, c)).collect();
-        let updated = t.datetime_col("DateUpdated");
-        for i in 0..t.len() {
-            let Some(p) = cw.person(e, pids.get(i)) else {
-                continue;
-            };
-            let p = p as usize;
+    // Each client row's person (the hash lookups), every export at once.
+    let person_of: Vec<Vec<Option<Person>>> = dataset
+        .exports
+        .par_iter()
+        .with_max_len(1)
+        .enumerate()
+        .map(|(e, ex)| {
+            let t = ex.table("Client");
+            match t.str_col("PersonalID") {
+                Some(pids) => (0..t.len()).map(|i| cw.person(e, pids.get(i))).collect(),
+                None => Vec::new(),
+            }
+        })
+        .collect();
+    // Every client row with its person, export by export: `row(export, row, person, pick)`,
+    // where `pick(rank)` is the row's candidate.
+    type Row<'r> = dyn FnMut(usize, usize, usize, &dyn Fn(u8) -> Pick<()>) + 'r;
+    let each_row = |row: &mut Row| {
+        for (e, ex) in dataset.exports.iter().enumerate() {
+            let t = ex.table("Client");
+            let updated = t.datetime_col("DateUpdated");
+            for (i, p) in person_of[e].iter().enumerate() {
+                let Some(p) = p else { continue };
+                let up = updated.map_or(NULL_DATETIME, |u| u.get(i));
+                let pick = |rank: u8| Pick {
+                    rank,
+                    updated: up,
+                    export: e as u32,
+                    row: i as u32,
+                    value: (),
+                };
+                row(e, i, *p as usize, &pick);
+            }
+        }
+    };
+    // The elements picked in three passes over the rows, run at once.
+    // Each export's Client columns a pass reads (looked up once).
+    let columns = |f: &(dyn Fn(&Table) -> Vec<Ints> + Sync)| -> Vec<Vec<Ints>> {
+        dataset
+            .exports
+            .iter()
+            .map(|ex| f(ex.table("Client")))
+            .collect()
+    };
+    let births = || {
+        let mut dob: Vec<Option<Pick<Day>>> = vec![None; n];
+        let mut records = vec![0u32; n];
+        let d: Vec<Dates> = dataset
+            .exports
+            .iter()
+            .map(|ex| dates(ex.table("Client"), "DOB"))
+            .collect();
+        let dq = columns(&|t| vec![ints(t, "DOBDataQuality")]);
+        each_row(&mut |e, i, p, pick| {
             records[p] += 1;
-            let up = updated.map_or(NULL_DATETIME, |u| u.get(i));
-            let pick = |rank: u8| Pick {
-                rank,
-                updated: up,
-                export: e as u32,
-                row: i as u32,
-                value: (),
-            };
-            if let Some(b) = d.get(i) {
-                let rank = match dq.get(i) {
+            if let Some(b) = d[e].get(i) {
+                let rank = match dq[e][0].get(i) {
                     1 => 3,
                     2 => 2,
                     _ => 1,
                 };
                 keep(&mut dob[p], with(pick(rank), b), &pid);
             }
-            let code = s.get(i);
+        });
+        (dob, records)
+    };
+    let sex_and_veteran = || {
+        let mut sex: Vec<Option<Pick<i32>>> = vec![None; n];
+        let mut vet: Vec<Option<Pick<i32>>> = vec![None; n];
+        let c = columns(&|t| vec![ints(t, "Sex"), ints(t, "VeteranStatus")]);
+        each_row(&mut |e, i, p, pick| {
+            let code = c[e][0].get(i);
             keep(&mut sex[p], with(pick(known_rank(code)), code), &pid);
-            let code = v.get(i);
+            let code = c[e][1].get(i);
             keep(&mut vet[p], with(pick(known_rank(code)), code), &pid);
-            let bits = races.iter().enumerate().fold(0u8, |acc, (b, r)| {
-                if r.get(i) == yes_no::YES {
+        });
+        (sex, vet)
+    };
+    let races = || {
+        // (race bits, RaceNone)
+        let mut race: Vec<Option<Pick<(u8, i32)>>> = vec![None; n];
+        // RaceNone, then the race columns.
+        let c = columns(&|t| {
+            std::iter::once(ints(t, "RaceNone"))
+                .chain(RACE_COLUMNS.iter().map(|c| ints(t, c)))
+                .collect()
+        });
+        each_row(&mut |e, i, p, pick| {
+            let bits = c[e][1..].iter().enumerate().fold(0u8, |acc, (b, col)| {
+                if col.get(i) == yes_no::YES {
                     acc | (1 << b)
                 } else {
                     acc
                 }
             });
-            let none = rn.get(i);
+            let none = c[e][0].get(i);
             let rank = if bits != 0 {
                 2
             } else if matches!(none, 8 | 9) {
@@ -519,8 +562,11 @@ fn persons(dataset: &Dataset, cw: &Crosswalk) -> Vec<PersonFacts> {
                 0
             };
             keep(&mut race[p], with(pick(rank), (bits, none)), &pid);
-        }
-    }
+        });
+        race
+    };
+    let ((dob, records), ((sex, vet), race)) =
+        rayon::join(births, || rayon::join(sex_and_veteran, races));
     (0..n)
         .map(|p| {
             let (bits, none) = race[p].map_or((0, NULL_INT), |r| r.value);

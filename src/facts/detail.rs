@@ -531,12 +531,12 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
                 for (g, r) in p.rows {
                     d.enrollments[g as usize] = r;
                 }
-                incomes.extend(p.incomes);
-                disabilities.extend(p.disabilities);
-                health.extend(p.health);
-                contacts.extend(p.contacts);
-                moving_on.extend(p.moving_on);
-                education.extend(p.education);
+                incomes.push(p.incomes);
+                disabilities.push(p.disabilities);
+                health.push(p.health);
+                contacts.push(p.contacts);
+                moving_on.push(p.moving_on);
+                education.push(p.education);
             }
         };
         let next = ranges.get(k);
@@ -652,43 +652,61 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
     d
 }
 
-/// Records grouped by enrollment with a counting sort on the enrollment index, each group
-/// then sorted by `cmp` (in parallel): the order of a sort by (enrollment, `cmp`) without
-/// comparing records of different enrollments. Returns where each enrollment's records
-/// start (n + 1 offsets) and the records.
+/// Records of one kind, given per export as (global enrollment, record), grouped by
+/// enrollment: the start of each enrollment's records (n + 1 entries) and the records,
+/// each enrollment's sorted by `cmp` (stably: records `cmp` finds equal stay in file order).
+/// An enrollment's records all come from one export, so each export's records are sorted on
+/// their own and the groups copied into place, every step in parallel.
 fn group_by_enrollment<T: Copy + Send + Sync>(
     n: usize,
-    rows: Vec<(u32, T)>,
+    mut runs: Vec<Vec<(u32, T)>>,
     cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
 ) -> (Vec<u32>, Vec<T>) {
+    runs.par_iter_mut()
+        .with_max_len(1)
+        .for_each(|r| r.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| cmp(&a.1, &b.1))));
     let mut starts = vec![0u32; n + 1];
-    for (g, _) in &rows {
-        starts[*g as usize + 1] += 1;
+    for r in &runs {
+        for g in r.chunk_by(|a, b| a.0 == b.0) {
+            starts[g[0].0 as usize + 1] += g.len() as u32;
+        }
     }
     for i in 0..n {
         starts[i + 1] += starts[i];
     }
-    let Some(&(_, fill)) = rows.first() else {
+    let Some(&(_, fill)) = runs.iter().find_map(|r| r.first()) else {
         return (starts, Vec::new());
     };
-    let mut out = vec![fill; rows.len()];
-    let mut next = starts.clone();
-    for (g, r) in rows {
-        let k = &mut next[g as usize];
-        out[*k as usize] = r;
-        *k += 1;
-    }
-    let mut groups: Vec<&mut [T]> = Vec::new();
+    let mut out = vec![fill; starts[n] as usize];
+    // Ranges of enrollments, each filling its own part of `out`.
+    let pieces = 64.min(n.max(1));
+    let bounds: Vec<usize> = (0..=pieces).map(|k| k * n / pieces).collect();
+    let mut slices: Vec<(usize, &mut [T])> = Vec::with_capacity(pieces);
     let mut rest: &mut [T] = &mut out;
-    for g in 0..n {
-        let (group, tail) =
-            std::mem::take(&mut rest).split_at_mut((starts[g + 1] - starts[g]) as usize);
-        if group.len() > 1 {
-            groups.push(group);
-        }
+    for k in 0..pieces {
+        let (lo, hi) = (bounds[k], bounds[k + 1]);
+        let (piece, tail) =
+            std::mem::take(&mut rest).split_at_mut((starts[hi] - starts[lo]) as usize);
+        slices.push((lo, piece));
         rest = tail;
     }
-    groups.par_iter_mut().for_each(|g| g.sort_unstable_by(&cmp));
+    slices
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(k, (lo, piece))| {
+            let hi = bounds[k + 1];
+            let base = starts[lo] as usize;
+            for r in &runs {
+                let a = r.partition_point(|x| (x.0 as usize) < lo);
+                let b = r.partition_point(|x| (x.0 as usize) < hi);
+                for group in r[a..b].chunk_by(|x, y| x.0 == y.0) {
+                    let at = starts[group[0].0 as usize] as usize - base;
+                    for (slot, (_, v)) in piece[at..at + group.len()].iter_mut().zip(group) {
+                        *slot = *v;
+                    }
+                }
+            }
+        });
     (starts, out)
 }
 
