@@ -6,17 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::*;
-use hmis::ingest::{self, Ingest, LoadOptions, Table};
-
-/// Every cell of a table as text, with its line numbers.
-fn cells(t: &Table) -> Vec<(u32, Vec<String>)> {
-    (0..t.len())
-        .map(|r| {
-            let row = (0..t.columns.len()).map(|c| t.cell_text(r, c)).collect();
-            (t.lines[r], row)
-        })
-        .collect()
-}
+use hmis::ingest::{self, Ingest, LoadOptions};
 
 /// One load, then the columns reports do not read dropped (as the commands do).
 fn one_load(paths: &[PathBuf], options: &LoadOptions) -> Ingest {

@@ -5,17 +5,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::*;
-use hmis::ingest::{self, DEDUP_FILES, Ingest, LoadOptions, Table};
-
-/// Every cell of a table as text, with its line numbers.
-fn cells(t: &Table) -> Vec<(u32, Vec<String>)> {
-    (0..t.len())
-        .map(|r| {
-            let row = (0..t.columns.len()).map(|c| t.cell_text(r, c)).collect();
-            (t.lines[r], row)
-        })
-        .collect()
-}
+use hmis::ingest::{self, DEDUP_FILES, Ingest, LoadOptions};
 
 fn findings(i: &Ingest) -> BTreeSet<(String, String, u64, String, String)> {
     i.findings

@@ -400,22 +400,18 @@ impl Later {
             self.exports
                 .par_iter()
                 .map(|l| {
-                    let ctx_base = FileContext {
-                        export_id: &l.export_id,
-                        version: l.version,
-                        spec: l
-                            .files
-                            .first()
-                            .copied()
-                            .unwrap_or(Schema::fy2026().files.first().expect("Export spec")),
-                        hash_status: l.hash_status,
-                        reference_day: l.reference_day,
-                    };
                     l.files
                         .par_iter()
                         .with_max_len(1)
                         .map(|spec| {
-                            let mut r = read_one(&l.src, spec, &ctx_base);
+                            let ctx = FileContext {
+                                export_id: &l.export_id,
+                                version: l.version,
+                                spec,
+                                hash_status: l.hash_status,
+                                reference_day: l.reference_day,
+                            };
+                            let mut r = read_one(&l.src, &ctx);
                             if let FileRead::Read(p) = &mut r {
                                 // What neither the checks nor the reports read goes now.
                                 retain_table_columns(&mut p.table, |file, name| {
@@ -929,7 +925,11 @@ fn load_export(
             if deferred(&spec.name) {
                 return (spec.name.clone(), FileRead::Deferred);
             }
-            (spec.name.clone(), read_one(src, spec, &ctx_base))
+            let ctx = FileContext {
+                spec,
+                ..ctx_base.clone()
+            };
+            (spec.name.clone(), read_one(src, &ctx))
         })
         .collect();
     let later = LaterExport {
@@ -1046,16 +1046,12 @@ fn load_export(
     })
 }
 
-/// Reads one file of an export (`ctx_base` gives the export's context).
-fn read_one(src: &ExportSource, spec: &FileSpec, ctx_base: &FileContext) -> FileRead {
-    if src.entry(&spec.name).is_none() {
+/// Reads one file of an export (`ctx.spec`), or says the export has none.
+fn read_one(src: &ExportSource, ctx: &FileContext) -> FileRead {
+    if src.entry(&ctx.spec.name).is_none() {
         return FileRead::Missing;
     }
-    let ctx = FileContext {
-        spec,
-        ..ctx_base.clone()
-    };
-    FileRead::Read(read_file(src, &ctx))
+    FileRead::Read(read_file(src, ctx))
 }
 
 /// The row count of one parsed file.
@@ -1084,7 +1080,7 @@ fn missing_file(name: &str) -> Finding {
 }
 
 /// How one file of an export was read.
-pub enum FileRead {
+enum FileRead {
     /// Left out by the load options.
     Skipped,
     /// Left for later by a staged load.

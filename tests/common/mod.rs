@@ -133,3 +133,13 @@ pub const SAMPLE_FY2025_LITERAL: [&str; 6] = [
     "--identity",
     "personal-id",
 ];
+
+/// Every cell of a loaded table as text, with its line numbers.
+pub fn cells(t: &hmis::ingest::Table) -> Vec<(u32, Vec<String>)> {
+    (0..t.len())
+        .map(|r| {
+            let row = (0..t.columns.len()).map(|c| t.cell_text(r, c)).collect();
+            (t.lines[r], row)
+        })
+        .collect()
+}
