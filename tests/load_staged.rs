@@ -99,3 +99,61 @@ fn staged_load_equals_one_load_on_hud_exports() {
         assert_same(&[p], &LoadOptions::all());
     }
 }
+
+#[test]
+fn run_writes_the_same_validation_as_validate() {
+    // `hmis run` reads the child files beside matching and writes validation.csv and
+    // ingest.csv afterwards; `hmis validate` loads in one go. Both files must be the same,
+    // for a run that succeeds and for one rejected for an unusable export (DIR.failed/).
+    let inputs = [fixture("edge/defects"), fixture("sample")];
+    let paths: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
+    let (o, checked) = validate(&paths, &[]);
+    assert!(code(&o) == 0 || code(&o) == 3, "{}", stderr(&o));
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("reports");
+    let mut args: Vec<std::ffi::OsString> = vec!["run".into()];
+    args.extend(inputs.iter().map(|p| p.as_os_str().to_owned()));
+    args.extend(["--out".into(), dir.as_os_str().to_owned()]);
+    let o = hmis(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for f in ["validation.csv", "ingest.csv"] {
+        let (a, b) = (
+            std::fs::read(checked.path().join(f)).unwrap(),
+            std::fs::read(dir.join(f)).unwrap(),
+        );
+        assert!(a == b, "{f} differs between validate and run");
+    }
+    // Child-file findings are there (the defects fixture has rejected Disabilities and
+    // Services rows).
+    let findings = read_csv(&dir.join("validation.csv"));
+    assert!(
+        findings.iter().any(|r| r
+            .values()
+            .any(|v| v == "Disabilities.csv" || v == "Services.csv")),
+        "no child-file finding"
+    );
+
+    // The same exports with an unusable one (Export.csv and Enrollment.csv only).
+    let bad = out.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    for f in ["Export.csv", "Enrollment.csv"] {
+        std::fs::copy(fixture("edge/minimal").join(f), bad.join(f)).unwrap();
+    }
+    let mut with_bad = paths.clone();
+    with_bad.push(&bad);
+    let (_, checked) = validate(&with_bad, &[]);
+    let dir = out.path().join("rejected");
+    let mut args: Vec<std::ffi::OsString> = vec!["run".into()];
+    args.extend(with_bad.iter().map(|p| p.as_os_str().to_owned()));
+    args.extend(["--out".into(), dir.as_os_str().to_owned()]);
+    let o = hmis(&args);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let failed = out.path().join("rejected.failed");
+    for f in ["validation.csv", "ingest.csv"] {
+        let (a, b) = (
+            std::fs::read(checked.path().join(f)).unwrap(),
+            std::fs::read(failed.join(f)).unwrap(),
+        );
+        assert!(a == b, "{f} differs between validate and a rejected run");
+    }
+}
