@@ -512,7 +512,7 @@ impl Ingest {
                 let f = if c.file == "Export.csv" {
                     0
                 } else {
-                    1 + file_order(&c.file)
+                    file_order(&c.file).saturating_add(1)
                 };
                 (e, f, c)
             })
