@@ -452,16 +452,14 @@ impl Ingest {
                             export.tables[i] = p.table;
                         }
                         FileRead::Missing => {
-                            findings.push(missing_file(&name));
-                            counts.push(FileCount {
-                                export_id: export.export_id.clone(),
-                                origin: export.origin.clone(),
-                                file: format!("{name}.csv"),
-                                rows_read: 0,
-                                rows_used: 0,
-                                rows_rejected: 0,
-                                rows_deleted: 0,
-                            });
+                            let (finding, count) = missing_file(
+                                export.version,
+                                &export.export_id,
+                                &export.origin,
+                                &name,
+                            );
+                            findings.extend(finding);
+                            counts.push(count);
                         }
                         FileRead::Skipped | FileRead::Deferred => continue,
                     }
@@ -471,9 +469,7 @@ impl Ingest {
                     f.export_id = export.export_id.clone();
                 }
                 validate::check_later(export, &mut findings, &mut counts);
-                for c in &mut counts {
-                    c.rows_used = c.rows_read - c.rows_rejected - c.rows_deleted;
-                }
+                reconcile(&mut counts);
                 (findings, counts)
             })
             .collect();
@@ -991,25 +987,14 @@ fn load_export(
                 }
             }
             FileRead::Missing => {
-                let by_design =
-                    version == Version::Fy2022 && FY2022_ABSENT_FILES.contains(&name.as_str());
-                if !by_design {
-                    findings.push(missing_file(&name));
-                }
+                let (finding, count) = missing_file(version, &export_id, &src.origin, &name);
+                findings.extend(finding);
+                counts.push(count);
                 let spec = schema
                     .file(&name)
                     .or_else(|| Schema::fy2022_extra().file(&name))
                     .expect("spec");
                 let t = empty_table(spec);
-                counts.push(FileCount {
-                    export_id: export_id.clone(),
-                    origin: src.origin.clone(),
-                    file: format!("{name}.csv"),
-                    rows_read: 0,
-                    rows_used: 0,
-                    rows_rejected: 0,
-                    rows_deleted: 0,
-                });
                 if !is_extra {
                     tables.push(t);
                 }
@@ -1035,9 +1020,7 @@ fn load_export(
         loaded,
     };
     validate::cross_check(&mut export, extra, &mut findings, &mut counts);
-    for c in &mut counts {
-        c.rows_used = c.rows_read - c.rows_rejected - c.rows_deleted;
-    }
+    reconcile(&mut counts);
     Ok(LoadedExport {
         export,
         findings,
@@ -1067,16 +1050,42 @@ fn file_count(export_id: &str, origin: &str, file: &str, p: &ParsedFile) -> File
     }
 }
 
-/// The warning for an optional file the export does not have.
-fn missing_file(name: &str) -> Finding {
-    Finding::warning(
-        &format!("{name}.csv"),
-        0,
-        "",
-        "",
-        rule::FILE_MISSING,
-        "optional file missing: read as an empty table",
-    )
+/// An optional file the export does not have: the warning (none for the files FY2022 did
+/// not have) and its row count of zero.
+fn missing_file(
+    version: Version,
+    export_id: &str,
+    origin: &str,
+    name: &str,
+) -> (Option<Finding>, FileCount) {
+    let by_design = version == Version::Fy2022 && FY2022_ABSENT_FILES.contains(&name);
+    let finding = (!by_design).then(|| {
+        Finding::warning(
+            &format!("{name}.csv"),
+            0,
+            "",
+            "",
+            rule::FILE_MISSING,
+            "optional file missing: read as an empty table",
+        )
+    });
+    let count = FileCount {
+        export_id: export_id.to_string(),
+        origin: origin.to_string(),
+        file: format!("{name}.csv"),
+        rows_read: 0,
+        rows_used: 0,
+        rows_rejected: 0,
+        rows_deleted: 0,
+    };
+    (finding, count)
+}
+
+/// Rows used = read - rejected - deleted, once the checks have rejected theirs.
+fn reconcile(counts: &mut [FileCount]) {
+    for c in counts {
+        c.rows_used = c.rows_read - c.rows_rejected - c.rows_deleted;
+    }
 }
 
 /// How one file of an export was read.
