@@ -92,6 +92,20 @@ pub fn identify_with(dataset: &Dataset, rules: &Rules, options: &dedup::Options)
     }
 }
 
+/// Identifies persons (`identify`) while the files [`ingest::load_staged`] left for later
+/// are read beside it, then adds and checks those files and drops the columns only their
+/// checks read: after this the ingest is what one load and `keep_for_reports` give.
+pub fn identify_while_reading(
+    ingest: &mut Ingest,
+    later: &ingest::Later,
+    identify: impl FnOnce(&Dataset) -> Identity + Send,
+) -> Identity {
+    let (identity, files) = rayon::join(|| identify(&ingest.dataset), || later.read());
+    ingest.finish(files);
+    ingest.dataset.keep_for_reports();
+    identity
+}
+
 /// Identifies persons as `--identity` asks: the matcher (default) or HUD's literal
 /// PersonalID universe.
 pub fn identify_as(dataset: &Dataset, how: crate::cli::Identity) -> Identity {

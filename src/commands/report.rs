@@ -58,17 +58,10 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
     let params = pipeline::params(opts, &ingest.dataset, chrono::Local::now().date_naive())?;
     let log = crate::log::Log::new(crate::log::Format::Text, opts.quiet);
     pipeline::warn_params(&params, &ingest.dataset, &log);
-    let (mut identity, later_files) = rayon::join(
-        || {
-            pipeline::identify_as(
-                &ingest.dataset,
-                opts.identity.unwrap_or(crate::cli::Identity::Unduplicated),
-            )
-        },
-        || later.read(),
-    );
-    ingest.finish(later_files);
-    ingest.dataset.keep_for_reports();
+    let how = opts.identity.unwrap_or(crate::cli::Identity::Unduplicated);
+    let mut identity = pipeline::identify_while_reading(&mut ingest, &later, |dataset| {
+        pipeline::identify_as(dataset, how)
+    });
     // The DQ report's duplicates now, while the client records are loaded.
     let duplicates = (single == Some(ReportName::Dq))
         .then(|| pipeline::agency_duplicates(&ingest.dataset, Some(&identity)));

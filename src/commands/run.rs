@@ -305,17 +305,13 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
     crate::mem::trim();
 
     log.phase("finding each person's records (dedup)");
-    let (mut identity, files) = rayon::join(
-        || match settings.options.identity.unwrap_or_default() {
-            crate::cli::Identity::PersonalId => pipeline::identify_by_personal_id(&ingest.dataset),
-            crate::cli::Identity::Unduplicated => {
-                pipeline::identify_with(&ingest.dataset, &rules, &dedup_options)
-            }
-        },
-        || later.read(),
-    );
-    ingest.finish(files);
-    ingest.dataset.keep_for_reports();
+    let how = settings.options.identity.unwrap_or_default();
+    let mut identity = pipeline::identify_while_reading(&mut ingest, &later, |dataset| match how {
+        crate::cli::Identity::PersonalId => pipeline::identify_by_personal_id(dataset),
+        crate::cli::Identity::Unduplicated => {
+            pipeline::identify_with(dataset, &rules, &dedup_options)
+        }
+    });
     ingest_files::write_validation(&out.join("validation.csv"), &ingest.findings)?;
     ingest_files::write_counts(&out.join("ingest.csv"), &ingest.counts)?;
     if !ingest.findings.is_empty() {
