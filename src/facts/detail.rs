@@ -579,54 +579,47 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
             }))
         });
         s.spawn(|_| {
-            disabilities_out = Some(group_by_enrollment(n, disabilities, |a, b| {
-                (a.date, a.stage, a.kind, a.response, a.indefinite).cmp(&(
-                    b.date,
-                    b.stage,
-                    b.kind,
-                    b.response,
-                    b.indefinite,
-                ))
-            }))
+            disabilities_out = Some(group_by_enrollment(
+                n,
+                disabilities,
+                by_key(|r: &DisabilityRecord| (r.date, r.stage, r.kind, r.response, r.indefinite)),
+            ))
         });
         s.spawn(|_| {
-            health_out = Some(group_by_enrollment(n, health, |a, b| {
-                (
-                    a.date,
-                    a.stage,
-                    a.survivor,
-                    a.when_occurred,
-                    a.currently_fleeing,
-                )
-                    .cmp(&(
-                        b.date,
-                        b.stage,
-                        b.survivor,
-                        b.when_occurred,
-                        b.currently_fleeing,
-                    ))
-            }))
+            health_out = Some(group_by_enrollment(
+                n,
+                health,
+                by_key(|r: &HealthRecord| {
+                    (
+                        r.date,
+                        r.stage,
+                        r.survivor,
+                        r.when_occurred,
+                        r.currently_fleeing,
+                    )
+                }),
+            ))
         });
         s.spawn(|_| {
-            contacts_out = Some(group_by_enrollment(n, contacts, |a, b| {
-                (a.date, a.situation).cmp(&(b.date, b.situation))
-            }))
+            contacts_out = Some(group_by_enrollment(
+                n,
+                contacts,
+                by_key(|r: &Contact| (r.date, r.situation)),
+            ))
         });
         s.spawn(|_| {
-            moving_on_out = Some(group_by_enrollment(n, moving_on, |a, b| {
-                (a.date, a.kind).cmp(&(b.date, b.kind))
-            }))
+            moving_on_out = Some(group_by_enrollment(
+                n,
+                moving_on,
+                by_key(|r: &MovingOnRecord| (r.date, r.kind)),
+            ))
         });
         s.spawn(|_| {
-            education_out = Some(group_by_enrollment(n, education, |a, b| {
-                (a.date, a.stage, a.attend, a.most_recent, a.current).cmp(&(
-                    b.date,
-                    b.stage,
-                    b.attend,
-                    b.most_recent,
-                    b.current,
-                ))
-            }))
+            education_out = Some(group_by_enrollment(
+                n,
+                education,
+                by_key(|r: &EducationRecord| (r.date, r.stage, r.attend, r.most_recent, r.current)),
+            ))
         });
     });
     let (ri, incomes) = incomes_out.expect("grouped in the scope");
@@ -650,6 +643,11 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
     d.moving_on = moving_on;
     d.education = education;
     d
+}
+
+/// The order of records by a key of theirs.
+fn by_key<T, K: Ord>(key: impl Fn(&T) -> K) -> impl Fn(&T, &T) -> std::cmp::Ordering {
+    move |a, b| key(a).cmp(&key(b))
 }
 
 /// Records of one kind, given per export as (global enrollment, record), grouped by
