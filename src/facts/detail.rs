@@ -186,6 +186,8 @@ pub struct EnrollmentDetail {
     pub preferred_language: i32,
     /// PreferredLanguageDifferent is filled in (the text itself is not kept).
     pub language_different: bool,
+    /// The store holding this enrollment's records (see [`Details`]), and their ranges in it.
+    pub store: u32,
     pub incomes: (u32, u32),
     pub disabilities: (u32, u32),
     pub health: (u32, u32),
@@ -223,12 +225,23 @@ pub struct ProjectDetail {
 pub struct Details {
     pub projects: Vec<ProjectDetail>,
     pub enrollments: Vec<EnrollmentDetail>,
-    pub incomes: Vec<IncomeRecord>,
-    pub disabilities: Vec<DisabilityRecord>,
-    pub health: Vec<HealthRecord>,
-    pub contacts: Vec<Contact>,
-    pub moving_on: Vec<MovingOnRecord>,
-    pub education: Vec<EducationRecord>,
+    // The records, in stores (one per export as built, one after `restrict`): an
+    // enrollment's are a range of its store's (`EnrollmentDetail::store`); read them through
+    // the methods below.
+    incomes: Vec<Vec<IncomeRecord>>,
+    disabilities: Vec<Vec<DisabilityRecord>>,
+    health: Vec<Vec<HealthRecord>>,
+    contacts: Vec<Vec<Contact>>,
+    moving_on: Vec<Vec<MovingOnRecord>>,
+    education: Vec<Vec<EducationRecord>>,
+}
+
+/// Records `range` of store `store` (none when there is no such store).
+fn stored<T>(stores: &[Vec<T>], store: u32, (a, b): (u32, u32)) -> &[T] {
+    stores
+        .get(store as usize)
+        .and_then(|s| s.get(a as usize..b as usize))
+        .unwrap_or(&[])
 }
 
 impl Details {
@@ -257,48 +270,55 @@ impl Details {
                 .filter(|(_, k)| **k)
                 .map(|(p, _)| p.clone())
                 .collect(),
+            incomes: vec![Vec::new()],
+            disabilities: vec![Vec::new()],
+            health: vec![Vec::new()],
+            contacts: vec![Vec::new()],
+            moving_on: vec![Vec::new()],
+            education: vec![Vec::new()],
             ..Default::default()
         };
         d.enrollments.reserve(enrollments.len());
         for &i in enrollments {
             let i = i as usize;
             let mut e = self.enrollments[i];
-            e.incomes = copy(&mut d.incomes, self.incomes(i));
-            e.disabilities = copy(&mut d.disabilities, self.disabilities(i));
-            e.health = copy(&mut d.health, self.health(i));
-            e.contacts = copy(&mut d.contacts, self.contacts(i));
-            e.moving_on = copy(&mut d.moving_on, self.moving_on(i));
-            e.education = copy(&mut d.education, self.education(i));
+            e.store = 0;
+            e.incomes = copy(&mut d.incomes[0], self.incomes(i));
+            e.disabilities = copy(&mut d.disabilities[0], self.disabilities(i));
+            e.health = copy(&mut d.health[0], self.health(i));
+            e.contacts = copy(&mut d.contacts[0], self.contacts(i));
+            e.moving_on = copy(&mut d.moving_on[0], self.moving_on(i));
+            e.education = copy(&mut d.education[0], self.education(i));
             d.enrollments.push(e);
         }
         d
     }
 
     pub fn incomes(&self, e: usize) -> &[IncomeRecord] {
-        let (a, b) = self.enrollments[e].incomes;
-        &self.incomes[a as usize..b as usize]
+        let d = &self.enrollments[e];
+        stored(&self.incomes, d.store, d.incomes)
     }
     pub fn disabilities(&self, e: usize) -> &[DisabilityRecord] {
-        let (a, b) = self.enrollments[e].disabilities;
-        &self.disabilities[a as usize..b as usize]
+        let d = &self.enrollments[e];
+        stored(&self.disabilities, d.store, d.disabilities)
     }
     pub fn health(&self, e: usize) -> &[HealthRecord] {
-        let (a, b) = self.enrollments[e].health;
-        &self.health[a as usize..b as usize]
+        let d = &self.enrollments[e];
+        stored(&self.health, d.store, d.health)
     }
     pub fn contacts(&self, e: usize) -> &[Contact] {
-        let (a, b) = self.enrollments[e].contacts;
-        &self.contacts[a as usize..b as usize]
+        let d = &self.enrollments[e];
+        stored(&self.contacts, d.store, d.contacts)
     }
     /// Moving On assistance (Services RecordType 300), by date.
     pub fn moving_on(&self, e: usize) -> &[MovingOnRecord] {
-        let (a, b) = self.enrollments[e].moving_on;
-        &self.moving_on[a as usize..b as usize]
+        let d = &self.enrollments[e];
+        stored(&self.moving_on, d.store, d.moving_on)
     }
     /// Youth education status records, by date.
     pub fn education(&self, e: usize) -> &[EducationRecord] {
-        let (a, b) = self.enrollments[e].education;
-        &self.education[a as usize..b as usize]
+        let d = &self.enrollments[e];
+        stored(&self.education, d.store, d.education)
     }
 }
 
@@ -554,6 +574,7 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
         }
         pending = next.cloned().zip(parts);
     }
+    let ranks = &Ranks::of(facts, n_exports);
     let mut incomes_out = None;
     let mut disabilities_out = None;
     let mut health_out = None;
@@ -563,7 +584,7 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
     // The six kinds of records are grouped at the same time.
     rayon::scope(|s| {
         s.spawn(|_| {
-            incomes_out = Some(group_by_enrollment(n, incomes, |a, b| {
+            incomes_out = Some(group_by_enrollment(ranks, incomes, |a, b| {
                 (a.date, a.stage, a.income_any, a.sources)
                     .cmp(&(b.date, b.stage, b.income_any, b.sources))
                     .then(a.total.total_cmp(&b.total))
@@ -580,14 +601,14 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
         });
         s.spawn(|_| {
             disabilities_out = Some(group_by_enrollment(
-                n,
+                ranks,
                 disabilities,
                 by_key(|r: &DisabilityRecord| (r.date, r.stage, r.kind, r.response, r.indefinite)),
             ))
         });
         s.spawn(|_| {
             health_out = Some(group_by_enrollment(
-                n,
+                ranks,
                 health,
                 by_key(|r: &HealthRecord| {
                     (
@@ -602,46 +623,55 @@ fn build_from(mut src: impl Source, facts: &Facts) -> Details {
         });
         s.spawn(|_| {
             contacts_out = Some(group_by_enrollment(
-                n,
+                ranks,
                 contacts,
                 by_key(|r: &Contact| (r.date, r.situation)),
             ))
         });
         s.spawn(|_| {
             moving_on_out = Some(group_by_enrollment(
-                n,
+                ranks,
                 moving_on,
                 by_key(|r: &MovingOnRecord| (r.date, r.kind)),
             ))
         });
         s.spawn(|_| {
             education_out = Some(group_by_enrollment(
-                n,
+                ranks,
                 education,
                 by_key(|r: &EducationRecord| (r.date, r.stage, r.attend, r.most_recent, r.current)),
             ))
         });
     });
-    let (ri, incomes) = incomes_out.expect("grouped in the scope");
-    let (rd, disabilities) = disabilities_out.expect("grouped in the scope");
-    let (rh, health) = health_out.expect("grouped in the scope");
-    let (rc, contacts) = contacts_out.expect("grouped in the scope");
-    let (rm, moving_on) = moving_on_out.expect("grouped in the scope");
-    let (re, education) = education_out.expect("grouped in the scope");
-    for (g, e) in d.enrollments.iter_mut().enumerate() {
-        e.incomes = (ri[g], ri[g + 1]);
-        e.disabilities = (rd[g], rd[g + 1]);
-        e.health = (rh[g], rh[g + 1]);
-        e.contacts = (rc[g], rc[g + 1]);
-        e.moving_on = (rm[g], rm[g + 1]);
-        e.education = (re[g], re[g + 1]);
+    let incomes = incomes_out.expect("grouped in the scope");
+    let disabilities = disabilities_out.expect("grouped in the scope");
+    let health = health_out.expect("grouped in the scope");
+    let contacts = contacts_out.expect("grouped in the scope");
+    let moving_on = moving_on_out.expect("grouped in the scope");
+    let education = education_out.expect("grouped in the scope");
+    // Enrollment g's records: those of its rank in its export's store.
+    fn range<T>(kind: &[(Vec<u32>, Vec<T>)], x: usize, r: usize) -> (u32, u32) {
+        (kind[x].0[r], kind[x].0[r + 1])
     }
-    d.incomes = incomes;
-    d.disabilities = disabilities;
-    d.health = health;
-    d.contacts = contacts;
-    d.moving_on = moving_on;
-    d.education = education;
+    fn records<T>(kind: Vec<(Vec<u32>, Vec<T>)>) -> Vec<Vec<T>> {
+        kind.into_iter().map(|k| k.1).collect()
+    }
+    for (g, (e, en)) in d.enrollments.iter_mut().zip(&facts.enrollments).enumerate() {
+        let (x, r) = (en.export as usize, ranks.rank[g] as usize);
+        e.store = x as u32;
+        e.incomes = range(&incomes, x, r);
+        e.disabilities = range(&disabilities, x, r);
+        e.health = range(&health, x, r);
+        e.contacts = range(&contacts, x, r);
+        e.moving_on = range(&moving_on, x, r);
+        e.education = range(&education, x, r);
+    }
+    d.incomes = records(incomes);
+    d.disabilities = records(disabilities);
+    d.health = records(health);
+    d.contacts = records(contacts);
+    d.moving_on = records(moving_on);
+    d.education = records(education);
     d
 }
 
@@ -650,62 +680,70 @@ fn by_key<T, K: Ord>(key: impl Fn(&T) -> K) -> impl Fn(&T, &T) -> std::cmp::Orde
     move |a, b| key(a).cmp(&key(b))
 }
 
+/// Each enrollment's place among its export's enrollments (in enrollment order), and the
+/// number of enrollments of each export.
+struct Ranks {
+    rank: Vec<u32>,
+    sizes: Vec<u32>,
+}
+
+impl Ranks {
+    fn of(facts: &Facts, exports: usize) -> Ranks {
+        let mut sizes = vec![0u32; exports];
+        let rank = facts
+            .enrollments
+            .iter()
+            .map(|e| {
+                let k = &mut sizes[e.export as usize];
+                *k += 1;
+                *k - 1
+            })
+            .collect();
+        Ranks { rank, sizes }
+    }
+}
+
 /// Records of one kind, given per export as (global enrollment, record), grouped by
-/// enrollment: the start of each enrollment's records (n + 1 entries) and the records,
-/// each enrollment's sorted by `cmp` (stably: records `cmp` finds equal stay in file order).
-/// An enrollment's records all come from one export, so each export's records are sorted on
-/// their own and the groups copied into place, every step in parallel.
+/// enrollment within each export: per export, the start of each of its enrollments' records
+/// (by [`Ranks`], one more entry than it has enrollments) and the records, each
+/// enrollment's sorted by `cmp` (stably: records `cmp` finds equal stay in file order). An
+/// enrollment's records all come from one export, so the exports are grouped on their own,
+/// in parallel, and stay apart (no copy into one vector for the whole system).
 fn group_by_enrollment<T: Copy + Send + Sync>(
-    n: usize,
-    mut runs: Vec<Vec<(u32, T)>>,
+    ranks: &Ranks,
+    runs: Vec<Vec<(u32, T)>>,
     cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
-) -> (Vec<u32>, Vec<T>) {
-    runs.par_iter_mut()
+) -> Vec<(Vec<u32>, Vec<T>)> {
+    runs.into_par_iter()
         .with_max_len(1)
-        .for_each(|r| r.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| cmp(&a.1, &b.1))));
-    let mut starts = vec![0u32; n + 1];
-    for r in &runs {
-        for g in r.chunk_by(|a, b| a.0 == b.0) {
-            starts[g[0].0 as usize + 1] += g.len() as u32;
-        }
-    }
-    for i in 0..n {
-        starts[i + 1] += starts[i];
-    }
-    let Some(&(_, fill)) = runs.iter().find_map(|r| r.first()) else {
-        return (starts, Vec::new());
-    };
-    let mut out = vec![fill; starts[n] as usize];
-    // Ranges of enrollments, each filling its own part of `out`.
-    let pieces = 64.min(n.max(1));
-    let bounds: Vec<usize> = (0..=pieces).map(|k| k * n / pieces).collect();
-    let mut slices: Vec<(usize, &mut [T])> = Vec::with_capacity(pieces);
-    let mut rest: &mut [T] = &mut out;
-    for k in 0..pieces {
-        let (lo, hi) = (bounds[k], bounds[k + 1]);
-        let (piece, tail) =
-            std::mem::take(&mut rest).split_at_mut((starts[hi] - starts[lo]) as usize);
-        slices.push((lo, piece));
-        rest = tail;
-    }
-    slices
-        .into_par_iter()
         .enumerate()
-        .for_each(|(k, (lo, piece))| {
-            let hi = bounds[k + 1];
-            let base = starts[lo] as usize;
-            for r in &runs {
-                let a = r.partition_point(|x| (x.0 as usize) < lo);
-                let b = r.partition_point(|x| (x.0 as usize) < hi);
-                for group in r[a..b].chunk_by(|x, y| x.0 == y.0) {
-                    let at = starts[group[0].0 as usize] as usize - base;
-                    for (slot, (_, v)) in piece[at..at + group.len()].iter_mut().zip(group) {
-                        *slot = *v;
-                    }
-                }
+        .map(|(e, r)| {
+            // A counting sort by enrollment (records of one enrollment stay in file order),
+            // then each enrollment's few records by `cmp`.
+            let size = ranks.sizes.get(e).copied().unwrap_or(0) as usize;
+            let mut starts = vec![0u32; size + 1];
+            for &(g, _) in &r {
+                starts[ranks.rank[g as usize] as usize + 1] += 1;
             }
-        });
-    (starts, out)
+            for k in 0..size {
+                starts[k + 1] += starts[k];
+            }
+            let Some(&(_, fill)) = r.first() else {
+                return (starts, Vec::new());
+            };
+            let mut next = starts.clone();
+            let mut sorted = vec![fill; r.len()];
+            for (g, v) in r {
+                let k = &mut next[ranks.rank[g as usize] as usize];
+                sorted[*k as usize] = v;
+                *k += 1;
+            }
+            for w in starts.windows(2) {
+                sorted[w[0] as usize..w[1] as usize].sort_by(&cmp);
+            }
+            (starts, sorted)
+        })
+        .collect()
 }
 
 fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
@@ -756,7 +794,11 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
         }
     }
     let mut by_id: FxMap<&str, u32> = FxMap::default();
-    for &(row, g) in rows {
+    // In the table's row order: the Enrollment and Client columns are read one row after
+    // the next rather than all over memory (the enrollments come in person order).
+    let mut rows = rows.to_vec();
+    rows.sort_unstable();
+    for &(row, g) in &rows {
         let i = row as usize;
         if i >= t.len() {
             continue;
@@ -849,38 +891,52 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     let amt: Vec<_> = INCOME_AMOUNTS.iter().map(|c| t.money_col(c)).collect();
     let ben: Vec<_> = BENEFITS.iter().map(|c| t.int_col(c)).collect();
     let ins: Vec<_> = INSURANCE.iter().map(|c| t.int_col(c)).collect();
-    for i in 0..t.len() {
+    // The bit sets and sums column by column (each column read in order, once), then the
+    // records row by row. Each row's amounts are added in the same order as before.
+    let n = t.len();
+    let mut sources = vec![0u16; n];
+    let mut total = vec![0.0f64; n];
+    for (b, col) in src.iter().enumerate() {
+        if let Some(c) = col {
+            c.for_each(|i, v| {
+                if v == 1 {
+                    sources[i] |= 1 << b;
+                }
+            });
+        }
+        if let Some(c) = amt[b] {
+            c.for_each(|i, a| {
+                if a.is_finite() && a > 0.0 {
+                    total[i] += a;
+                }
+            });
+        }
+    }
+    let mask = |cols: &[Option<&crate::ingest::table::IntColumn>]| {
+        let mut bits = vec![0u16; n];
+        for (b, c) in cols.iter().enumerate() {
+            if let Some(c) = c {
+                c.for_each(|i, v| {
+                    if v == 1 {
+                        bits[i] |= 1 << b;
+                    }
+                });
+            }
+        }
+        bits
+    };
+    let (benefits, insurance) = (mask(&ben), mask(&ins));
+    p.incomes.reserve(n);
+    for i in 0..n {
         let Some(g) = t_enrollment(i) else {
             continue;
         };
         let Some(d) = t_information_date(i) else {
             continue;
         };
-        let mut sources = 0u16;
-        let mut total = 0.0;
-        for (b, col) in src.iter().enumerate() {
-            if col.is_some_and(|c| c.get(i) == 1) {
-                sources |= 1 << b;
-            }
-            if let Some(a) = amt[b].map(|c| c[i])
-                && a.is_finite()
-                && a > 0.0
-            {
-                total += a;
-            }
-        }
         let earned = match amt[0].map(|c| c[i]) {
-            Some(a) if sources & 1 != 0 && a.is_finite() && a > 0.0 => a,
+            Some(a) if sources[i] & 1 != 0 && a.is_finite() && a > 0.0 => a,
             _ => 0.0,
-        };
-        let mask = |cols: &[Option<&crate::ingest::table::IntColumn>]| {
-            cols.iter().enumerate().fold(0u16, |acc, (b, c)| {
-                if c.is_some_and(|c| c.get(i) == 1) {
-                    acc | (1 << b)
-                } else {
-                    acc
-                }
-            })
         };
         p.incomes.push((
             g,
@@ -888,14 +944,14 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
                 date: d,
                 stage: t_data_collection_stage(i),
                 income_any: t_income_from_any_source(i),
-                sources,
-                total: (total * 100.0).round() / 100.0,
+                sources: sources[i],
+                total: (total[i] * 100.0).round() / 100.0,
                 earned,
                 total_reported: t_total_monthly_income(i),
                 benefits_any: t_benefits_from_any_source(i),
-                benefits: mask(&ben) as u8,
+                benefits: benefits[i] as u8,
                 insurance_any: t_insurance_from_any_source(i),
-                insurance: mask(&ins),
+                insurance: insurance[i],
             },
         ));
     }
@@ -907,6 +963,7 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     let t_enrollment = enrollment_of(t, &by_id);
     let t_indefinite_and_impairs = int_of(t, "IndefiniteAndImpairs");
     let t_information_date = date_of(t, "InformationDate");
+    p.disabilities.reserve(t.len());
     for i in 0..t.len() {
         if let Some(g) = t_enrollment(i)
             && let Some(d) = t_information_date(i)

@@ -600,6 +600,22 @@ impl I32Column {
         self[i]
     }
 
+    /// Calls `f(row, value)` for every row in order, the storage looked at once rather
+    /// than per row (for loops over whole columns).
+    pub fn for_each(&self, mut f: impl FnMut(usize, i32)) {
+        match &self.data {
+            Narrow::U8(v) => v
+                .iter()
+                .enumerate()
+                .for_each(|(i, &c)| f(i, self.values[c as usize])),
+            Narrow::U16(v) => v
+                .iter()
+                .enumerate()
+                .for_each(|(i, &c)| f(i, self.values[c as usize])),
+            Narrow::I32(v) => v.iter().enumerate().for_each(|(i, &x)| f(i, x)),
+        }
+    }
+
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &i32> + '_ {
         (0..self.len()).map(move |i| &self[i])
     }
@@ -836,6 +852,15 @@ enum Money {
 }
 
 impl MoneyColumn {
+    /// Calls `f(row, value)` for every row in order (see [`I32Column::for_each`]).
+    pub fn for_each(&self, mut f: impl FnMut(usize, f64)) {
+        match &self.data {
+            Money::U8(v, d) => v.iter().enumerate().for_each(|(i, &c)| f(i, d[c as usize])),
+            Money::U16(v, d) => v.iter().enumerate().for_each(|(i, &c)| f(i, d[c as usize])),
+            Money::F64(v) => v.iter().enumerate().for_each(|(i, &x)| f(i, x)),
+        }
+    }
+
     pub fn len(&self) -> usize {
         match &self.data {
             Money::U8(v, _) => v.len(),
