@@ -81,6 +81,22 @@ fn strs<'a>(t: &'a Table, c: &str) -> Strs<'a> {
     Strs(t.str_col(c))
 }
 
+/// The enrollment (by the caller's numbering, `by_id`: EnrollmentID -> number) of each row
+/// of a child file, looked up once per distinct EnrollmentID (the column is
+/// dictionary-coded) rather than once per row.
+pub(super) fn enrollment_of<'a>(
+    t: &'a Table,
+    by_id: &FxMap<&str, u32>,
+) -> impl Fn(usize) -> Option<u32> + 'a {
+    let col = t.str_col("EnrollmentID");
+    let of_code: Vec<Option<u32>> = col.map_or(Vec::new(), |e| {
+        (0..e.distinct() as u32)
+            .map(|c| by_id.get(e.value_of(c)).copied())
+            .collect()
+    });
+    move |i| col.and_then(|e| of_code.get(e.code(i) as usize).copied().flatten())
+}
+
 /// Builds the facts. Deterministic: the result does not depend on the order of exports or
 /// rows, or on the number of threads.
 pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
@@ -139,87 +155,67 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
         })
         .collect();
 
-    // Child records grouped by global enrollment.
-    // Each kind of record renumbered by global enrollment, the kinds in parallel.
-    fn renumber<'p, T: Copy + Send + Sync + 'p>(
-        parts: &'p [ExportPart<'p>],
-        global: &[Vec<u32>],
-        of: impl Fn(&'p ExportPart<'p>) -> &'p [(u32, T)] + Sync,
-    ) -> Vec<(u32, T)> {
-        let mut out = Vec::with_capacity(parts.iter().map(|p| of(p).len()).sum());
-        for (e, p) in parts.iter().enumerate() {
-            out.extend(of(p).iter().map(|&(i, r)| (global[e][i as usize], r)));
-        }
-        out
-    }
-    let ((mut services, mut conditions), ((mut dv, mut incomes), mut bed_nights)) = rayon::join(
+    // Child records grouped by global enrollment, each enrollment's in a total order (every
+    // field), so the order never depends on the input's; the five kinds at once.
+    let n = order.len();
+    let (g, pa) = (&global, &parts[..]);
+    let ((services, conditions), ((dv, incomes), bed_nights)) = rayon::join(
         || {
             rayon::join(
-                || renumber(&parts, &global, |p| &p.services),
-                || renumber(&parts, &global, |p| &p.conditions),
+                || group(n, pa, g, |p| &p.services, Ord::cmp, true),
+                || {
+                    group(
+                        n,
+                        pa,
+                        g,
+                        |p| &p.conditions,
+                        |a, b| {
+                            (a.date, a.kind, a.response, a.indefinite).cmp(&(
+                                b.date,
+                                b.kind,
+                                b.response,
+                                b.indefinite,
+                            ))
+                        },
+                        false,
+                    )
+                },
             )
         },
         || {
             rayon::join(
                 || {
                     rayon::join(
-                        || renumber(&parts, &global, |p| &p.dv),
-                        || renumber(&parts, &global, |p| &p.incomes),
+                        || {
+                            group(
+                                n,
+                                pa,
+                                g,
+                                |p| &p.dv,
+                                |a, b| {
+                                    (a.date, a.survivor, a.currently_fleeing).cmp(&(
+                                        b.date,
+                                        b.survivor,
+                                        b.currently_fleeing,
+                                    ))
+                                },
+                                false,
+                            )
+                        },
+                        || group(n, pa, g, |p| &p.incomes, income_order, false),
                     )
                 },
-                || renumber(&parts, &global, |p| &p.bed_nights),
+                || group(n, pa, g, |p| &p.bed_nights, Ord::cmp, true),
             )
         },
     );
-    services.par_sort_unstable();
-    services.dedup();
-    conditions.par_sort_unstable_by(|a, b| {
-        (a.0, a.1.date, a.1.kind, a.1.response, a.1.indefinite).cmp(&(
-            b.0,
-            b.1.date,
-            b.1.kind,
-            b.1.response,
-            b.1.indefinite,
-        ))
-    });
-    dv.par_sort_unstable_by(|a, b| {
-        (a.0, a.1.date, a.1.survivor, a.1.currently_fleeing).cmp(&(
-            b.0,
-            b.1.date,
-            b.1.survivor,
-            b.1.currently_fleeing,
-        ))
-    });
-    bed_nights.par_sort_unstable();
-    bed_nights.dedup();
-    // Income records in a total order (every field), so ties never depend on input order.
-    incomes.par_sort_unstable_by(|a, b| {
-        let key = |x: &(u32, IncomeRecord)| {
-            (
-                x.0,
-                x.1.date,
-                x.1.stage,
-                x.1.any_income,
-                x.1.benefits,
-                x.1.insurance,
-            )
-        };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.1.earned.total_cmp(&b.1.earned))
-            .then_with(|| a.1.total.total_cmp(&b.1.total))
-    });
-    let n = order.len();
-    let inc_ranges = ranges(n, incomes.iter().map(|s| s.0));
-    let bed_ranges = ranges(n, bed_nights.iter().map(|s| s.0));
-    facts.incomes = incomes.into_iter().map(|s| s.1).collect();
-    facts.bed_nights = bed_nights.into_iter().map(|s| s.1).collect();
-    let svc_ranges = ranges(n, services.iter().map(|s| s.0));
-    let cond_ranges = ranges(n, conditions.iter().map(|s| s.0));
-    let dv_ranges = ranges(n, dv.iter().map(|s| s.0));
-    facts.service_days = services.into_iter().map(|s| s.1).collect();
-    facts.conditions = conditions.into_iter().map(|s| s.1).collect();
-    facts.dv = dv.into_iter().map(|s| s.1).collect();
+    let (inc_ranges, bed_ranges) = (incomes.0, bed_nights.0);
+    facts.incomes = incomes.1;
+    facts.bed_nights = bed_nights.1;
+    let (svc_ranges, cond_ranges, dv_ranges) = (services.0, conditions.0, dv.0);
+    facts.service_days = services.1;
+    facts.conditions = conditions.1;
+    facts.dv = dv.1;
 
     facts.enrollments = order
         .par_iter()
@@ -276,16 +272,70 @@ pub fn build(dataset: &Dataset, cw: &Crosswalk, opts: &FactOptions) -> Facts {
     facts
 }
 
-/// Ranges into a vector of records sorted by enrollment, one per enrollment.
-fn ranges(n: usize, keys: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
-    let mut counts = vec![0u32; n + 1];
-    for k in keys {
-        counts[k as usize + 1] += 1;
+/// Income records in a total order (every field).
+fn income_order(a: &IncomeRecord, b: &IncomeRecord) -> Ordering {
+    let key = |x: &IncomeRecord| (x.date, x.stage, x.any_income, x.benefits, x.insurance);
+    key(a)
+        .cmp(&key(b))
+        .then_with(|| a.earned.total_cmp(&b.earned))
+        .then_with(|| a.total.total_cmp(&b.total))
+}
+
+/// Records of one kind from every export's part (numbered by the export's enrollments),
+/// grouped by global enrollment (`global[e][i]`: the number of export e's enrollment i):
+/// each enrollment's range and the records, each enrollment's sorted by `cmp` (a total
+/// order), those equal to the one before dropped when `dedup`. A counting sort by
+/// enrollment, then each enrollment's few records.
+fn group<'p, T: Copy + Send + Sync + 'p>(
+    n: usize,
+    parts: &'p [ExportPart<'p>],
+    global: &[Vec<u32>],
+    of: impl Fn(&'p ExportPart<'p>) -> &'p [(u32, T)],
+    cmp: impl Fn(&T, &T) -> Ordering,
+    dedup: bool,
+) -> (Vec<(u32, u32)>, Vec<T>) {
+    let mut starts = vec![0u32; n + 1];
+    for (e, p) in parts.iter().enumerate() {
+        for &(i, _) in of(p) {
+            starts[global[e][i as usize] as usize + 1] += 1;
+        }
     }
-    for i in 0..n {
-        counts[i + 1] += counts[i];
+    for g in 0..n {
+        starts[g + 1] += starts[g];
     }
-    (0..n).map(|i| (counts[i], counts[i + 1])).collect()
+    let Some(&(_, fill)) = parts.iter().find_map(|p| of(p).first()) else {
+        return (vec![(0, 0); n], Vec::new());
+    };
+    let mut out = vec![fill; starts[n] as usize];
+    let mut next = starts.clone();
+    for (e, p) in parts.iter().enumerate() {
+        for &(i, r) in of(p) {
+            let k = &mut next[global[e][i as usize] as usize];
+            out[*k as usize] = r;
+            *k += 1;
+        }
+    }
+    for w in starts.windows(2) {
+        out[w[0] as usize..w[1] as usize].sort_unstable_by(&cmp);
+    }
+    if !dedup {
+        return ((0..n).map(|g| (starts[g], starts[g + 1])).collect(), out);
+    }
+    let mut ranges = Vec::with_capacity(n);
+    let mut kept = 0usize;
+    for g in 0..n {
+        let first = kept;
+        for k in starts[g] as usize..starts[g + 1] as usize {
+            if kept > first && cmp(&out[kept - 1], &out[k]) == Ordering::Equal {
+                continue;
+            }
+            out[kept] = out[k];
+            kept += 1;
+        }
+        ranges.push((first as u32, kept as u32));
+    }
+    out.truncate(kept);
+    (ranges, out)
 }
 
 /// Organizations and projects of every export; returns, per export, ProjectID -> project.
@@ -735,12 +785,12 @@ fn export_part<'a>(
 
     let t = ex.table("Exit");
     let (eid, xd, dest) = (
-        strs(t, "EnrollmentID"),
+        enrollment_of(t, &local),
         dates(t, "ExitDate"),
         ints(t, "Destination"),
     );
     for i in 0..t.len() {
-        if let Some(&k) = local.get(eid.get(i)) {
+        if let Some(k) = eid(i) {
             let r = &mut part.enrollments[k as usize];
             r.exit = xd.get(i);
             r.destination = dest.get(i);
@@ -749,7 +799,7 @@ fn export_part<'a>(
 
     let t = ex.table("Services");
     let (eid, dp, rt) = (
-        strs(t, "EnrollmentID"),
+        enrollment_of(t, &local),
         dates(t, "DateProvided"),
         ints(t, "RecordType"),
     );
@@ -757,22 +807,22 @@ fn export_part<'a>(
         if rt.get(i) != record_type::BED_NIGHT {
             continue;
         }
-        if let (Some(&k), Some(d)) = (local.get(eid.get(i)), dp.get(i)) {
+        if let (Some(k), Some(d)) = (eid(i), dp.get(i)) {
             part.services.push((k, d));
             part.bed_nights.push((k, d));
         }
     }
     // Street outreach contacts (for the point-in-time chronic status of SO enrollments).
     let t = ex.table("CurrentLivingSituation");
-    let (eid, dd) = (strs(t, "EnrollmentID"), dates(t, "InformationDate"));
+    let (eid, dd) = (enrollment_of(t, &local), dates(t, "InformationDate"));
     for i in 0..t.len() {
-        if let (Some(&k), Some(d)) = (local.get(eid.get(i)), dd.get(i)) {
+        if let (Some(k), Some(d)) = (eid(i), dd.get(i)) {
             part.services.push((k, d));
         }
     }
 
     let t = ex.table("Disabilities");
-    let (eid, dd) = (strs(t, "EnrollmentID"), dates(t, "InformationDate"));
+    let (eid, dd) = (enrollment_of(t, &local), dates(t, "InformationDate"));
     let (ty, resp, ind, st) = (
         ints(t, "DisabilityType"),
         ints(t, "DisabilityResponse"),
@@ -781,7 +831,7 @@ fn export_part<'a>(
     );
     for i in 0..t.len() {
         // Only two uses: a disabling record at entry, and every record of the kinds the
-        // PIT's additional populations read. Test those before the (costlier) ID lookup.
+        // PIT's additional populations read. Test those before the ID lookup.
         let (kind, response, indefinite) = (ty.get(i), resp.get(i), ind.get(i));
         let disabling = st.get(i) == stage::PROJECT_START && disables(kind, response, indefinite);
         let condition = matches!(
@@ -791,7 +841,7 @@ fn export_part<'a>(
         if !disabling && !condition {
             continue;
         }
-        let Some(&k) = local.get(eid.get(i)) else {
+        let Some(k) = eid(i) else {
             continue;
         };
         if disabling {
@@ -811,7 +861,7 @@ fn export_part<'a>(
     }
 
     let t = ex.table("IncomeBenefits");
-    let (eid, dd) = (strs(t, "EnrollmentID"), dates(t, "InformationDate"));
+    let (eid, dd) = (enrollment_of(t, &local), dates(t, "InformationDate"));
     let (st, any, ben, ins) = (
         ints(t, "DataCollectionStage"),
         ints(t, "IncomeFromAnySource"),
@@ -826,7 +876,7 @@ fn export_part<'a>(
             .unwrap_or(0.0)
     };
     for i in 0..t.len() {
-        if let (Some(&k), Some(date)) = (local.get(eid.get(i)), dd.get(i)) {
+        if let (Some(k), Some(date)) = (eid(i), dd.get(i)) {
             let total = (0..CASH_AMOUNTS.len()).map(|c| amount(c, i)).sum();
             part.incomes.push((
                 k,
@@ -844,13 +894,13 @@ fn export_part<'a>(
     }
 
     let t = ex.table("HealthAndDV");
-    let (eid, dd) = (strs(t, "EnrollmentID"), dates(t, "InformationDate"));
+    let (eid, dd) = (enrollment_of(t, &local), dates(t, "InformationDate"));
     let (sv, cf) = (
         ints(t, "DomesticViolenceSurvivor"),
         ints(t, "CurrentlyFleeing"),
     );
     for i in 0..t.len() {
-        if let (Some(&k), Some(date)) = (local.get(eid.get(i)), dd.get(i)) {
+        if let (Some(k), Some(date)) = (eid(i), dd.get(i)) {
             part.dv.push((
                 k,
                 DvRecord {

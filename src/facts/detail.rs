@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::ingest::table::{NULL_DATETIME, NULL_INT, days_from_date};
 use crate::ingest::{Dataset, Export, Table};
 
-use super::build::FxMap;
+use super::build::{FxMap, enrollment_of};
 use super::{Day, Facts};
 
 /// Income sources of 4.02, in HUD's order (bit i of [`IncomeRecord::sources`]).
@@ -362,18 +362,6 @@ fn money_of<'a>(t: &'a Table, c: &str) -> impl Fn(usize) -> f64 + 'a {
 fn text_of<'a>(t: &'a Table, c: &str) -> impl Fn(usize) -> &'a str + 'a {
     let col = t.str_col(c);
     move |i| col.map_or("", |c| c.get(i))
-}
-
-/// The enrollment (index into the facts) of each row of a child file, looked up once per
-/// distinct EnrollmentID (the column is dictionary-coded) rather than once per row.
-fn enrollment_of<'a>(t: &'a Table, by_id: &FxMap<&str, u32>) -> impl Fn(usize) -> Option<u32> + 'a {
-    let col = t.str_col("EnrollmentID");
-    let of_code: Vec<Option<u32>> = col.map_or(Vec::new(), |e| {
-        (0..e.distinct() as u32)
-            .map(|c| by_id.get(e.value_of(c)).copied())
-            .collect()
-    });
-    move |i| col.and_then(|e| of_code.get(e.code(i) as usize).copied().flatten())
 }
 
 /// HUD's CoC code shape: `XX-999`.
