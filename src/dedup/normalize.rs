@@ -2,7 +2,7 @@
 //! suffixes dropped, nickname groups looked up, and every placeholder or "don't know" value
 //! turned into "missing" so that it can never count as evidence.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 
