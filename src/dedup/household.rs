@@ -37,9 +37,10 @@ pub fn households(dataset: &Dataset, records: &[Record]) -> Vec<Vec<u32>> {
                 return Vec::new();
             };
             // (HouseholdID, record) for every enrollment of a known client, then runs of one
-            // HouseholdID.
-            let mut members: Vec<(&str, u32)> = (0..en.len())
-                .filter_map(|k| by_pid.get(pid.get(k)).map(|&r| (hh.get(k), r)))
+            // HouseholdID. HouseholdIDs by their code in the column (one per distinct
+            // value): the lists are put in their own order below, whatever the IDs' order.
+            let mut members: Vec<(u32, u32)> = (0..en.len())
+                .filter_map(|k| by_pid.get(pid.get(k)).map(|&r| (hh.code(k), r)))
                 .collect();
             members.sort_unstable();
             members.dedup();
