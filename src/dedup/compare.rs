@@ -540,7 +540,7 @@ mod tests {
             sex: 1,
             race: 0,
             veteran: -1,
-            stays: Box::new([]),
+            stays: Default::default(),
         }
     }
 
@@ -643,7 +643,7 @@ mod tests {
                     .map(|&(entry, days, o)| (entry, days.map_or(OPEN, |d| entry + d), o))
                     .collect();
                 st.sort_unstable();
-                x.stays = st.into_boxed_slice();
+                x.stays = st.into();
                 x
             };
             let (a, b) = (mk(0), mk(1));

@@ -60,7 +60,48 @@ pub struct Record {
     /// the project is one a person sleeps in from entry to exit (emergency shelter with entry
     /// and exit, transitional housing, safe haven), so two such stays of one person cannot
     /// overlap.
-    pub stays: Box<[(i32, i32, bool)]>,
+    pub stays: Stays,
+}
+
+/// One stay: (EntryDate, ExitDate, overnight) in days.
+pub type Stay = (i32, i32, bool);
+
+/// A record's stays. Up to two (nearly every record has one or two) are kept in the record
+/// itself rather than behind a pointer: blocking reads them for every compared pair (the
+/// timeline), and one allocation fewer per record is less to build and to free.
+#[derive(Debug, Clone)]
+pub enum Stays {
+    Inline(u8, [Stay; 2]),
+    Heap(Box<[Stay]>),
+}
+
+impl Default for Stays {
+    fn default() -> Stays {
+        Stays::Inline(0, [(0, 0, false); 2])
+    }
+}
+
+impl From<Vec<Stay>> for Stays {
+    fn from(v: Vec<Stay>) -> Stays {
+        match v.len() {
+            0..=2 => {
+                let mut a = [(0, 0, false); 2];
+                a[..v.len()].copy_from_slice(&v);
+                Stays::Inline(v.len() as u8, a)
+            }
+            _ => Stays::Heap(v.into_boxed_slice()),
+        }
+    }
+}
+
+impl std::ops::Deref for Stays {
+    type Target = [Stay];
+    fn deref(&self) -> &[Stay] {
+        match self {
+            Stays::Inline(n, a) => &a[..*n as usize],
+            Stays::Heap(v) => v,
+        }
+    }
 }
 
 /// The exit date of a stay with no exit.
@@ -438,7 +479,7 @@ fn export_records<'a>(
                 sex: sx,
                 race,
                 veteran,
-                stays: std::mem::take(&mut stays[r]).into_boxed_slice(),
+                stays: Stays::from(std::mem::take(&mut stays[r])),
             },
             pid.get(r),
         ));
