@@ -232,19 +232,19 @@ pub enum At {
 }
 
 pub fn records_at<'d>(u: &'d Universe, c: &Client, at: At) -> Vec<&'d DisabilityRecord> {
-    let all = u.details.disabilities(c.e);
-    let mut out: Vec<&DisabilityRecord> = Vec::new();
-    for kind in 5..=10 {
-        let pick = all.iter().filter(|r| r.kind == kind).rfind(|r| match at {
+    // The last record of each kind (5 to 10) that fits `at`, in one pass over the records.
+    let mut last: [Option<&DisabilityRecord>; 6] = [None; 6];
+    for r in u.details.disabilities(c.e) {
+        let fits = match at {
             At::Start => r.stage == 1,
             At::Exit => r.stage == 3,
             At::Latest => r.date <= u.end,
-        });
-        if let Some(r) = pick {
-            out.push(r);
+        };
+        if fits && (5..=10).contains(&r.kind) {
+            last[(r.kind - 5) as usize] = Some(r);
         }
     }
-    out
+    last.into_iter().flatten().collect()
 }
 
 fn q13_pair(
