@@ -71,6 +71,21 @@ impl<'a> Strs<'a> {
         self.0.map_or("", |c| c.get(i))
     }
 }
+impl Strs<'_> {
+    /// Row `i`'s entry of `of`, a value per distinct value of the column ([`per_code`]).
+    fn at<T: Copy>(&self, of: &[Option<T>], i: usize) -> Option<T> {
+        let k = self.0.map_or(0, |c| c.code(i) as usize);
+        of.get(k).copied().flatten()
+    }
+}
+/// `f` of each distinct value of a column, by code (of "" alone when the column is absent,
+/// which reads as empty).
+fn per_code<T>(col: &Strs, f: impl Fn(&str) -> Option<T>) -> Vec<Option<T>> {
+    match col.0 {
+        Some(c) => (0..c.distinct() as u32).map(|k| f(c.value_of(k))).collect(),
+        None => vec![f("")],
+    }
+}
 fn ints<'a>(t: &'a Table, c: &str) -> Ints<'a> {
     Ints(t.int_col(c))
 }
@@ -712,7 +727,9 @@ fn export_part<'a>(
     };
 
     // The household's CoC is its head's EnrollmentCoC (HMIS collects it for the head only).
-    let mut households: FxMap<&str, u32> = FxMap::default();
+    // Households numbered in order of first appearance, found by the HouseholdID's code in
+    // its column (one per distinct value) rather than by the ID.
+    let mut households: Vec<u32> = vec![u32::MAX; hid.0.map_or(0, StrColumn::distinct)];
     let mut hh_coc: Vec<&str> = Vec::new();
     let mut row_hh = Vec::with_capacity(t.len());
     for i in 0..t.len() {
@@ -722,10 +739,18 @@ fn export_part<'a>(
             hh_coc.push("");
             (hh_coc.len() - 1) as u32
         } else {
-            *households.entry(key).or_insert_with(|| {
-                hh_coc.push("");
-                (hh_coc.len() - 1) as u32
-            })
+            let slot = hid.0.and_then(|c| households.get_mut(c.code(i) as usize));
+            match slot {
+                Some(h) if *h != u32::MAX => *h,
+                slot => {
+                    hh_coc.push("");
+                    let h = (hh_coc.len() - 1) as u32;
+                    if let Some(s) = slot {
+                        *s = h;
+                    }
+                    h
+                }
+            }
         };
         if rel.get(i) == relationship::SELF_HOH && hh_coc[h as usize].is_empty() {
             hh_coc[h as usize] = coc.get(i);
@@ -734,13 +759,16 @@ fn export_part<'a>(
     }
     part.households = hh_coc.len() as u32;
 
+    // Person and project looked up once per distinct PersonalID and ProjectID.
+    let person_of = per_code(&pid, |p| cw.person(e, p));
+    let project_of = per_code(&proj, |p| projects.get(p).copied());
     let mut local: FxMap<&str, u32> = FxMap::with_capacity_and_hasher(t.len(), Default::default());
     for i in 0..t.len() {
-        let Some(person) = cw.person(e, pid.get(i)) else {
+        let Some(person) = pid.at(&person_of, i) else {
             part.without_client += 1;
             continue;
         };
-        let Some(&project) = projects.get(proj.get(i)) else {
+        let Some(project) = proj.at(&project_of, i) else {
             part.without_project += 1;
             continue;
         };
