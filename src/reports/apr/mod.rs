@@ -243,15 +243,20 @@ impl<'a> Universe<'a> {
             }
         }
         // Households of the report: reported enrollments sharing a HouseholdID.
-        let mut hh_index: std::collections::HashMap<u32, usize> = Default::default();
+        // Numbered in order of first appearance; the facts' household number indexes them.
+        let mut hh_index: Vec<usize> = vec![usize::MAX; facts.households.len()];
         let mut households: Vec<Hh> = Vec::new();
         let mut client_hh = Vec::with_capacity(chosen.len());
         for (ci, &i) in chosen.iter().enumerate() {
-            let h = facts.enrollments[i].household;
-            let k = *hh_index.entry(h).or_insert_with(|| {
+            let h = facts.enrollments[i].household as usize;
+            if h >= hh_index.len() {
+                hh_index.resize(h + 1, usize::MAX);
+            }
+            if hh_index[h] == usize::MAX {
+                hh_index[h] = households.len();
                 households.push(Hh::default());
-                households.len() - 1
-            });
+            }
+            let k = hh_index[h];
             households[k].members.push(ci);
             client_hh.push(k);
         }
