@@ -103,13 +103,9 @@ pub(super) fn enrollment_of<'a>(
     t: &'a Table,
     by_id: &FxMap<&str, u32>,
 ) -> impl Fn(usize) -> Option<u32> + 'a {
-    let col = t.str_col("EnrollmentID");
-    let of_code: Vec<Option<u32>> = col.map_or(Vec::new(), |e| {
-        (0..e.distinct() as u32)
-            .map(|c| by_id.get(e.value_of(c)).copied())
-            .collect()
-    });
-    move |i| col.and_then(|e| of_code.get(e.code(i) as usize).copied().flatten())
+    let col = strs(t, "EnrollmentID");
+    let of_code = per_code(&col, |id| by_id.get(id).copied());
+    move |i| col.at(&of_code, i)
 }
 
 /// Builds the facts. Deterministic: the result does not depend on the order of exports or
@@ -299,8 +295,7 @@ fn income_order(a: &IncomeRecord, b: &IncomeRecord) -> Ordering {
 /// Records of one kind from every export's part (numbered by the export's enrollments),
 /// grouped by global enrollment (`global[e][i]`: the number of export e's enrollment i):
 /// each enrollment's range and the records, each enrollment's sorted by `cmp` (a total
-/// order), those equal to the one before dropped when `dedup`. A counting sort by
-/// enrollment, then each enrollment's few records.
+/// order), those equal to the one before dropped when `dedup`.
 fn group<'p, T: Copy + Send + Sync + 'p>(
     n: usize,
     parts: &'p [ExportPart<'p>],
@@ -309,30 +304,14 @@ fn group<'p, T: Copy + Send + Sync + 'p>(
     cmp: impl Fn(&T, &T) -> Ordering,
     dedup: bool,
 ) -> (Vec<(u32, u32)>, Vec<T>) {
-    let mut starts = vec![0u32; n + 1];
-    for (e, p) in parts.iter().enumerate() {
-        for &(i, _) in of(p) {
-            starts[global[e][i as usize] as usize + 1] += 1;
-        }
-    }
-    for g in 0..n {
-        starts[g + 1] += starts[g];
-    }
-    let Some(&(_, fill)) = parts.iter().find_map(|p| of(p).first()) else {
-        return (vec![(0, 0); n], Vec::new());
+    let records = || {
+        parts.iter().enumerate().flat_map(|(e, p)| {
+            of(p)
+                .iter()
+                .map(move |&(i, r)| (global[e][i as usize] as usize, r))
+        })
     };
-    let mut out = vec![fill; starts[n] as usize];
-    let mut next = starts.clone();
-    for (e, p) in parts.iter().enumerate() {
-        for &(i, r) in of(p) {
-            let k = &mut next[global[e][i as usize] as usize];
-            out[*k as usize] = r;
-            *k += 1;
-        }
-    }
-    for w in starts.windows(2) {
-        out[w[0] as usize..w[1] as usize].sort_unstable_by(&cmp);
-    }
+    let (starts, mut out) = grouped(n, records, &cmp);
     if !dedup {
         return ((0..n).map(|g| (starts[g], starts[g + 1])).collect(), out);
     }
@@ -351,6 +330,36 @@ fn group<'p, T: Copy + Send + Sync + 'p>(
     }
     out.truncate(kept);
     (ranges, out)
+}
+
+/// Records given as (group, record), groups numbered below `n`, grouped with a counting
+/// sort: where each group starts (`n + 1` entries) and the records, each group's in the
+/// order given then sorted by `cmp` (stably). `records` gives them anew for each pass.
+pub(super) fn grouped<T: Copy, I: Iterator<Item = (usize, T)>>(
+    n: usize,
+    records: impl Fn() -> I,
+    cmp: impl Fn(&T, &T) -> Ordering,
+) -> (Vec<u32>, Vec<T>) {
+    let mut starts = vec![0u32; n + 1];
+    for (g, _) in records() {
+        starts[g + 1] += 1;
+    }
+    for g in 0..n {
+        starts[g + 1] += starts[g];
+    }
+    let Some((_, fill)) = records().next() else {
+        return (starts, Vec::new());
+    };
+    let mut out = vec![fill; starts[n] as usize];
+    let mut next = starts.clone();
+    for (g, r) in records() {
+        out[next[g] as usize] = r;
+        next[g] += 1;
+    }
+    for w in starts.windows(2) {
+        out[w[0] as usize..w[1] as usize].sort_by(&cmp);
+    }
+    (starts, out)
 }
 
 /// Organizations and projects of every export; returns, per export, ProjectID -> project.

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::ingest::table::{NULL_DATETIME, NULL_INT, days_from_date};
 use crate::ingest::{Dataset, Export, Table};
 
-use super::build::{FxMap, enrollment_of};
+use super::build::{FxMap, enrollment_of, grouped};
 use super::{Day, Facts};
 
 /// Income sources of 4.02, in HUD's order (bit i of [`IncomeRecord::sources`]).
@@ -706,30 +706,11 @@ fn group_by_enrollment<T: Copy + Send + Sync>(
         .with_max_len(1)
         .enumerate()
         .map(|(e, r)| {
-            // A counting sort by enrollment (records of one enrollment stay in file order),
-            // then each enrollment's few records by `cmp`.
+            // By the enrollment's rank in its export (records of one enrollment stay in file
+            // order, then sorted by `cmp`).
             let size = ranks.sizes.get(e).copied().unwrap_or(0) as usize;
-            let mut starts = vec![0u32; size + 1];
-            for &(g, _) in &r {
-                starts[ranks.rank[g as usize] as usize + 1] += 1;
-            }
-            for k in 0..size {
-                starts[k + 1] += starts[k];
-            }
-            let Some(&(_, fill)) = r.first() else {
-                return (starts, Vec::new());
-            };
-            let mut next = starts.clone();
-            let mut sorted = vec![fill; r.len()];
-            for (g, v) in r {
-                let k = &mut next[ranks.rank[g as usize] as usize];
-                sorted[*k as usize] = v;
-                *k += 1;
-            }
-            for w in starts.windows(2) {
-                sorted[w[0] as usize..w[1] as usize].sort_by(&cmp);
-            }
-            (starts, sorted)
+            let records = || r.iter().map(|&(g, v)| (ranks.rank[g as usize] as usize, v));
+            grouped(size, records, &cmp)
         })
         .collect()
 }
@@ -882,23 +863,13 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
     // The bit sets and sums column by column (each column read in order, once), then the
     // records row by row. Each row's amounts are added in the same order as before.
     let n = t.len();
-    let mut sources = vec![0u16; n];
     let mut total = vec![0.0f64; n];
-    for (b, col) in src.iter().enumerate() {
-        if let Some(c) = col {
-            c.for_each(|i, v| {
-                if v == 1 {
-                    sources[i] |= 1 << b;
-                }
-            });
-        }
-        if let Some(c) = amt[b] {
-            c.for_each(|i, a| {
-                if a.is_finite() && a > 0.0 {
-                    total[i] += a;
-                }
-            });
-        }
+    for c in amt.iter().flatten() {
+        c.for_each(|i, a| {
+            if a.is_finite() && a > 0.0 {
+                total[i] += a;
+            }
+        });
     }
     let mask = |cols: &[Option<&crate::ingest::table::IntColumn>]| {
         let mut bits = vec![0u16; n];
@@ -913,7 +884,7 @@ fn part(ex: &Export, rows: &[(u32, u32)]) -> Part {
         }
         bits
     };
-    let (benefits, insurance) = (mask(&ben), mask(&ins));
+    let (sources, benefits, insurance) = (mask(&src), mask(&ben), mask(&ins));
     p.incomes.reserve(n);
     for i in 0..n {
         let Some(g) = t_enrollment(i) else {
