@@ -313,6 +313,13 @@ fn dropped_after_reading(file: &str, name: &str) -> bool {
         || (CHILD_KEYS.contains(&(file, name)) && (file, name) != ("Assessment", "AssessmentID"))
 }
 
+/// Whether a timestamp column of a file read later is one [`dropped_after_reading`] drops:
+/// the parser then checks its values without keeping them.
+fn unstored_timestamp(file: &str, name: &str) -> bool {
+    dropped_after_reading(file, name)
+        && matches!(name, "DateCreated" | "DateUpdated" | "DateDeleted")
+}
+
 /// Rows of one file of one export: read = used + rejected + deleted.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FileCount {
@@ -410,6 +417,7 @@ impl Later {
                                 spec,
                                 hash_status: l.hash_status,
                                 reference_day: l.reference_day,
+                                unstored: Some(unstored_timestamp),
                             };
                             let mut r = read_one(&l.src, &ctx);
                             if let FileRead::Read(p) = &mut r {
@@ -781,6 +789,7 @@ fn load_export(
         spec: export_spec,
         hash_status: 1,
         reference_day: i32::MAX,
+        unstored: None,
     };
     // Parse Export.csv without the ExportID check (it defines the ExportID).
     let mut export_file = {
@@ -897,6 +906,7 @@ fn load_export(
             .or(d("ExportEndDate"))
             .map(table::days_from_date)
             .unwrap_or(i32::MAX),
+        unstored: None,
     };
 
     // Every other file, in parallel.

@@ -14,7 +14,7 @@ use crate::hmis::{ColType, FileSpec, Key, Lists, Version};
 
 use super::csvread::Records;
 use super::findings::{Finding, rule};
-use super::table::{Column, NULL_DATE, NULL_DATETIME, NULL_INT, StrMark, Table};
+use super::table::{Column, DateTimeColumn, NULL_DATE, NULL_DATETIME, NULL_INT, StrMark, Table};
 use super::values::{self, Deviation};
 
 /// What the parser needs to know about the export a file belongs to.
@@ -27,6 +27,9 @@ pub struct FileContext<'a> {
     pub hash_status: i32,
     /// Days (from CE) of the export date: birth dates after it are in the future.
     pub reference_day: i32,
+    /// Timestamp columns (by file and column name) that are dropped as soon as the file is
+    /// read: still checked, not kept (see [`DateTimeColumn::unstored`]).
+    pub unstored: Option<fn(&str, &str) -> bool>,
 }
 
 #[derive(Debug)]
@@ -312,6 +315,13 @@ pub fn parse_file_with(
         .flatten();
 
     let mut table = Table::new(&spec.name, plan.names.clone(), &plan.types);
+    if let Some(unstored) = ctx.unstored {
+        for (c, name) in table.columns.iter_mut().zip(&plan.names) {
+            if matches!(c, Column::DateTime(_)) && unstored(&spec.name, name) {
+                *c = Column::DateTime(DateTimeColumn::unstored());
+            }
+        }
+    }
     let pk_pos = rules.iter().position(|r| r.primary);
     // The primary key's values are stored as they come; repeats are found after the file
     // is read (cheaper than looking every key up while reading).
@@ -764,8 +774,54 @@ mod tests {
             spec: Schema::fy2026().file(file).unwrap(),
             hash_status: 1,
             reference_day: i32::MAX,
+            unstored: None,
         };
         parse_file_with(&ctx, &mut &csv[..], true, Some(csv.len() as u64))
+    }
+
+    #[test]
+    fn unstored_timestamps_are_checked_but_not_kept() {
+        let csv = "UserID,UserFirstName,UserLastName,UserPhone,UserExtension,UserEmail,\
+                   DateCreated,DateUpdated,DateDeleted,ExportID\n\
+                   U1,Ann,,,,,2025-01-01 10:00:00,soon,,E1\n\
+                   U2,Bo,,,,,2025-01-02 10:00:00,2025-01-03 10:00:00,,E1\n";
+        let spec = Schema::fy2026().file("User").unwrap();
+        let with = |unstored: Option<fn(&str, &str) -> bool>| {
+            let ctx = FileContext {
+                export_id: "E1",
+                version: Version::Fy2026,
+                spec,
+                hash_status: 1,
+                reference_day: i32::MAX,
+                unstored,
+            };
+            parse_file_with(&ctx, &mut csv.as_bytes(), true, Some(csv.len() as u64))
+        };
+        let kept = with(None);
+        let unstored = with(Some(|_, name| name == "DateUpdated"));
+        // The same findings and rows either way; only the values are gone.
+        let rules = |p: &ParsedFile| -> Vec<(&str, u64, String)> {
+            p.findings
+                .iter()
+                .map(|f| (f.rule, f.line, f.column.clone()))
+                .collect()
+        };
+        assert_eq!(rules(&kept), rules(&unstored));
+        assert!(
+            rules(&kept)
+                .iter()
+                .any(|(r, _, c)| *r == rule::TYPE && c == "DateUpdated")
+        );
+        assert_eq!(
+            (kept.read, kept.table.len()),
+            (unstored.read, unstored.table.len())
+        );
+        let updated = |p: &ParsedFile| match p.table.column("DateUpdated") {
+            Some(Column::DateTime(c)) => c.iter().copied().collect::<Vec<i64>>(),
+            _ => Vec::new(),
+        };
+        assert_ne!(updated(&kept)[1], NULL_DATETIME);
+        assert_eq!(updated(&unstored), vec![NULL_DATETIME; 2]);
     }
 
     #[test]
