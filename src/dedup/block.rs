@@ -148,22 +148,42 @@ pub fn keys(r: &Record, out: &mut Vec<u64>) {
     }
 }
 
-/// The first key two sorted key lists share.
-fn first_common(a: &[u64], b: &[u64]) -> Option<u64> {
+/// Whether two sorted key lists share a key.
+fn share(a: &[u64], b: &[u64]) -> bool {
+    let (Some(&a_last), Some(&b_last)) = (a.last(), b.last()) else {
+        return false;
+    };
+    if a_last < b[0] || b_last < a[0] {
+        return false;
+    }
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Equal => return Some(a[i]),
+            std::cmp::Ordering::Equal => return true,
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
         }
     }
-    None
+    false
+}
+
+/// What the pair loop of one block reads of a member, gathered once per block rather than
+/// once per pair from the (large, scattered) records.
+#[derive(Clone, Copy)]
+struct Member {
+    record: u32,
+    group: u32,
+    nameless: bool,
+    /// The member's eligible keys below the block's key (`eligible[below]`): a pair sharing
+    /// one of them is compared in that key's block, not in this one.
+    below: (u32, u32),
 }
 
 #[derive(Default)]
 struct Acc {
     pairs: Vec<Scored>,
+    /// The members of the block being compared (reused from block to block).
+    members: Vec<Member>,
     compared: u64,
     by_tag: [u64; KEY_NAMES.len()],
     patterns: Option<Patterns>,
@@ -234,7 +254,6 @@ pub fn candidates(
         starts[i + 1] += starts[i];
     }
     let eligible: Vec<u64> = eligible.into_iter().map(|(_, k)| k).collect();
-    let keys_of = |r: u32| -> &[u64] { &eligible[starts[r as usize]..starts[r as usize + 1]] };
 
     // Blocks differ widely in cost: small pieces keep every thread busy to the end.
     let acc = blocks
@@ -252,17 +271,30 @@ pub fn candidates(
                 if dob_only && !members.iter().any(|m| nameless(&records[m.1 as usize])) {
                     return acc;
                 }
-                for x in 0..members.len() {
-                    let ia = members[x].1;
-                    let ra = &records[ia as usize];
-                    let ka = keys_of(ia);
-                    for y in x + 1..members.len() {
-                        let ib = members[y].1;
-                        let rb = &records[ib as usize];
-                        if ra.group == rb.group || (dob_only && !nameless(ra) && !nameless(rb)) {
+                let mut local = std::mem::take(&mut acc.members);
+                local.clear();
+                local.extend(members.iter().map(|&(_, ix)| {
+                    let r = &records[ix as usize];
+                    let (from, to) = (starts[ix as usize], starts[ix as usize + 1]);
+                    let below = eligible[from..to].partition_point(|k| *k < bkey);
+                    Member {
+                        record: ix,
+                        group: r.group,
+                        nameless: nameless(r),
+                        below: (from as u32, (from + below) as u32),
+                    }
+                }));
+                let below = |m: &Member| &eligible[m.below.0 as usize..m.below.1 as usize];
+                for (x, ma) in local.iter().enumerate() {
+                    let ia = ma.record;
+                    let ka = below(ma);
+                    for mb in &local[x + 1..] {
+                        let ib = mb.record;
+                        if ma.group == mb.group || (dob_only && !ma.nameless && !mb.nameless) {
                             continue;
                         }
-                        if first_common(ka, keys_of(ib)) != Some(bkey) {
+                        // Compared in the block of a smaller shared key.
+                        if share(ka, below(mb)) {
                             continue;
                         }
                         let (lo, hi) = (ia.min(ib), ia.max(ib));
@@ -272,16 +304,9 @@ pub fn candidates(
                         // Training needs every pair's levels; otherwise a pair that cannot
                         // reach `keep` is not scored in full.
                         let cmp = if train {
-                            comparer.compare(lo as usize, hi as usize, rl, rh)
+                            comparer.compare(rl, rh)
                         } else {
-                            match comparer.compare_above(
-                                lo as usize,
-                                hi as usize,
-                                rl,
-                                rh,
-                                0.0,
-                                keep,
-                            ) {
+                            match comparer.compare_above(rl, rh, 0.0, keep) {
                                 Some(c) => c,
                                 None => continue,
                             }
@@ -294,6 +319,7 @@ pub fn candidates(
                         }
                     }
                 }
+                acc.members = local;
                 acc
             },
         )

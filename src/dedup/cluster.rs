@@ -262,7 +262,7 @@ fn allowed(
                 return false;
             }
             if rx.export == ry.export && rx.group != ry.group {
-                let c = comparer.compare(lo as usize, hi as usize, rx, ry);
+                let c = comparer.compare(rx, ry);
                 if c.score < review || c.twin {
                     return false;
                 }

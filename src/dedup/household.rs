@@ -110,9 +110,7 @@ pub fn bonus_pairs(
                         continue;
                     }
                     // Pairs that cannot reach `keep` even with the bonus are not scored.
-                    let Some(mut c) =
-                        comparer.compare_above(lo as usize, hi as usize, ra, rb, bonus, keep)
-                    else {
+                    let Some(mut c) = comparer.compare_above(ra, rb, bonus, keep) else {
                         continue;
                     };
                     let l = c.levels;

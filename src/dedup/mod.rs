@@ -142,25 +142,25 @@ pub fn personal_id<'a>(_dataset: &Dataset, r: &'a Record) -> &'a str {
     &r.pid
 }
 
-/// Exact-name weights per record: log2(m / u) with u the name's share of records (never
-/// below `min_u`), or the level's own weight when term frequencies are off.
-fn name_weights(records: &[Record], rules: &Rules) -> Vec<NameWeights> {
+/// Sets each record's exact-name weights: log2(m / u) with u the name's share of records
+/// (never below `min_u`), or the level's own weight when term frequencies are off.
+fn set_name_weights(records: &mut [Record], rules: &Rules) {
     let w = &rules.weights;
     let lv = &rules.levels;
     let tf = &rules.file.term_frequency;
     if !tf.enabled {
-        return vec![
-            NameWeights {
-                first: w[rules::FIRST][0],
-                last: w[rules::LAST][0],
-            };
-            records.len()
-        ];
+        let same = NameWeights {
+            first: w[rules::FIRST][0],
+            last: w[rules::LAST][0],
+        };
+        records.par_iter_mut().for_each(|r| r.weights = same);
+        return;
     }
     // How often each first and last name occurs (first and last names counted at once).
+    let all: &[Record] = records;
     let count = |name: fn(&Record) -> &str| {
         let mut m: HashMap<&str, u32> = HashMap::new();
-        for r in records {
+        for r in all {
             *m.entry(name(r)).or_default() += 1;
         }
         m
@@ -168,13 +168,18 @@ fn name_weights(records: &[Record], rules: &Rules) -> Vec<NameWeights> {
     let (first, last) = rayon::join(|| count(|r| &r.first), || count(|r| &r.last));
     let n = records.len().max(1) as f64;
     let weight = |m: f64, count: u32| ((m / (count as f64 / n).max(tf.min_u)).log2()) as f32;
-    records
+    let weights: Vec<NameWeights> = all
         .par_iter()
         .map(|r| NameWeights {
             first: weight(lv[rules::FIRST][0].m, first[r.first.as_str()]),
             last: weight(lv[rules::LAST][0].m, last[r.last.as_str()]),
         })
-        .collect()
+        .collect();
+    drop((first, last));
+    records
+        .par_iter_mut()
+        .zip(weights)
+        .for_each(|(r, w)| r.weights = w);
 }
 
 fn round2(x: f64) -> f64 {
@@ -190,7 +195,7 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
     let mut rules = rules.clone();
     let mut summary = Summary::default();
     let mut t = Instant::now();
-    let records = normalize::records(dataset, &rules);
+    let mut records = normalize::records(dataset, &rules);
     summary.timings_ms.insert("normalize".into(), ms(t));
     let shift = rules.file.thresholds.shift(records.len());
     let given = rules.file.thresholds.clone();
@@ -199,11 +204,8 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
 
     if options.train {
         t = Instant::now();
-        let tf = name_weights(&records, &rules);
-        let comparer = Comparer {
-            rules: &rules,
-            tf: &tf,
-        };
+        set_name_weights(&mut records, &rules);
+        let comparer = Comparer::new(&rules);
         let samples = 2_000_000u64;
         let u = train::estimate_u(&records, &comparer, samples);
         let c = block::candidates(
@@ -233,11 +235,8 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
     }
 
     t = Instant::now();
-    let tf = name_weights(&records, &rules);
-    let comparer = Comparer {
-        rules: &rules,
-        tf: &tf,
-    };
+    set_name_weights(&mut records, &rules);
+    let comparer = Comparer::new(&rules);
     let cands = block::candidates(
         &records,
         &comparer,

@@ -2,6 +2,7 @@
 //! suffixes dropped, nickname groups looked up, and every placeholder or "don't know" value
 //! turned into "missing" so that it can never count as evidence.
 
+use compact_str::CompactString;
 use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
@@ -9,6 +10,7 @@ use rayon::prelude::*;
 use crate::ingest::Dataset;
 use crate::ingest::table::{NULL_DATE, NULL_INT, date_from_days};
 
+use super::compare::NameWeights;
 use super::rules::Rules;
 
 /// How much of the SSN a record gives.
@@ -33,14 +35,16 @@ pub struct Record {
     /// Records of one source system with one PersonalID form a group (the index of its first
     /// record): the same person by definition.
     pub group: u32,
-    /// The record's PersonalID.
-    pub pid: Box<str>,
+    /// The record's PersonalID. This and the names are inline strings (heap-allocated only
+    /// past 24 bytes): comparing a pair then reads no memory outside the two records, and
+    /// building and freeing a million records makes a few million allocations fewer.
+    pub pid: CompactString,
     /// First name, folded, spaces removed; empty when missing.
-    pub first: String,
+    pub first: CompactString,
     /// Nickname groups of the first name (sorted); empty when it is in none.
     pub first_groups: Vec<u32>,
     /// Last name, folded, suffixes dropped, spaces and hyphens removed; empty when missing.
-    pub last: String,
+    pub last: CompactString,
     /// The parts of a hyphenated or two-part last name (empty when it has one part).
     pub last_parts: Vec<String>,
     pub ssn: [u8; 9],
@@ -61,6 +65,10 @@ pub struct Record {
     /// and exit, transitional housing, safe haven), so two such stays of one person cannot
     /// overlap.
     pub stays: Stays,
+    /// Weights of exact agreement on this record's first and last name (by how common
+    /// each name is), set once every record is known. Kept in the record rather than beside
+    /// it: blocking reads them for every compared pair.
+    pub weights: NameWeights,
 }
 
 /// One stay: (EntryDate, ExitDate, overnight) in days.
@@ -179,15 +187,15 @@ fn is_placeholder(folded: &str, rules: &Rules) -> bool {
 }
 
 /// (first, nickname groups) of a first name; empty when missing or a placeholder.
-pub fn first_name(raw: &str, rules: &Rules) -> (String, Vec<u32>) {
+pub fn first_name(raw: &str, rules: &Rules) -> (CompactString, Vec<u32>) {
     let f = fold(raw);
     if f.is_empty() || is_placeholder(&f, rules) {
-        return (String::new(), Vec::new());
+        return (CompactString::default(), Vec::new());
     }
-    let joined: String = f.split(' ').collect();
+    let joined: CompactString = f.split(' ').collect();
     let mut groups = rules
         .nickname_groups
-        .get(&joined)
+        .get(joined.as_str())
         .cloned()
         .unwrap_or_default();
     if groups.is_empty()
@@ -204,7 +212,7 @@ pub fn first_name(raw: &str, rules: &Rules) -> (String, Vec<u32>) {
 }
 
 /// (last, parts) of a last name; suffixes (JR, III) dropped; empty when missing.
-pub fn last_name(raw: &str, rules: &Rules) -> (String, Vec<String>) {
+pub fn last_name(raw: &str, rules: &Rules) -> (CompactString, Vec<String>) {
     let f = fold(raw);
     let words: Vec<&str> = f
         .split(' ')
@@ -212,7 +220,7 @@ pub fn last_name(raw: &str, rules: &Rules) -> (String, Vec<String>) {
         .collect();
     let f = words.join(" ");
     if f.is_empty() || is_placeholder(&f, rules) {
-        return (String::new(), Vec::new());
+        return (CompactString::default(), Vec::new());
     }
     let parts: Vec<String> = if words.len() > 1 {
         words
@@ -223,7 +231,7 @@ pub fn last_name(raw: &str, rules: &Rules) -> (String, Vec<String>) {
     } else {
         Vec::new()
     };
-    (words.concat(), parts)
+    (words.iter().copied().collect(), parts)
 }
 
 /// An SSN the Social Security Administration never issues (area 000, 666 or 900-999, group
@@ -467,7 +475,7 @@ fn export_records<'a>(
                 row: r as u32,
                 source,
                 group: 0,
-                pid: Box::from(""),
+                pid: CompactString::default(),
                 first: f,
                 first_groups: groups,
                 last: l,
@@ -480,6 +488,7 @@ fn export_records<'a>(
                 race,
                 veteran,
                 stays: Stays::from(std::mem::take(&mut stays[r])),
+                weights: NameWeights::default(),
             },
             pid.get(r),
         ));

@@ -44,7 +44,7 @@ pub fn estimate_u(records: &[Record], comparer: &Comparer, samples: u64) -> Vec<
         if a == b || records[a].group == records[b].group {
             continue;
         }
-        let c = comparer.compare(a, b, &records[a], &records[b]);
+        let c = comparer.compare(&records[a], &records[b]);
         for (f, &l) in c.levels.iter().enumerate() {
             if l != MISSING {
                 counts[f][l as usize] += 1.0;
