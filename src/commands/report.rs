@@ -102,6 +102,7 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
                 None,
             )];
             other = pipeline::write_sage_zips(&args.out, &r)?;
+            crate::mem::leave_to_exit(details);
             r
         }
         None => {
@@ -129,5 +130,6 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
             phases.line()
         );
     }
+    crate::mem::leave_to_exit((ingest, identity, facts, reports));
     Ok(Exit::Ok)
 }

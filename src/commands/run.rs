@@ -466,6 +466,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, CommandError> {
             ),
         ],
     );
+    crate::mem::leave_to_exit((ingest, identity, facts, details, reports));
     Ok(Exit::Ok)
 }
 
