@@ -441,6 +441,17 @@ impl StrColumn {
             Codes::U16(v) => v.reserve_exact(extra),
             Codes::U32(v) => v.reserve_exact(extra),
         }
+        // A dictionary column: its distinct values, and the index to them, are expected to
+        // keep growing as they did over the first rows (the EnrollmentID of disability
+        // records, a new one every dozen rows), rather than by doubling.
+        let distinct = self.distinct();
+        if n > 0 && distinct > 0 && !self.unindexed && !matches!(self.codes, Codes::Identity(_)) {
+            let more = (distinct as u64 * extra as u64 / n as u64) as usize;
+            self.text
+                .reserve_exact(more * self.text.len().div_ceil(distinct));
+            self.ends.reserve_exact(more);
+            self.index.reserve(more);
+        }
     }
 
     /// The rows whose value appeared on an earlier row, each with the first row that
