@@ -13,13 +13,21 @@ mod imp {
         fn mallopt(param: i32, value: i32) -> i32;
         fn malloc_trim(pad: usize) -> i32;
     }
-    /// glibc's `M_ARENA_MAX`.
+    /// glibc's `M_ARENA_MAX`, `M_MMAP_THRESHOLD` and `M_TRIM_THRESHOLD`.
     const M_ARENA_MAX: i32 = -8;
+    const M_MMAP_THRESHOLD: i32 = -3;
+    const M_TRIM_THRESHOLD: i32 = -1;
 
     pub fn limit_arenas(n: i32) {
-        // SAFETY: mallopt only sets an allocator parameter; called before threads start.
+        // SAFETY: mallopt only sets allocator parameters; called before threads start.
         unsafe {
             mallopt(M_ARENA_MAX, n);
+            // Blocks up to 32 MiB (glibc's largest) come from the heaps and are reused when
+            // freed, rather than mapped and unmapped each time (every page of a new mapping
+            // is a page fault); freed memory goes back to the system only when [`trim`]
+            // says so, between phases.
+            mallopt(M_MMAP_THRESHOLD, 32 << 20);
+            mallopt(M_TRIM_THRESHOLD, i32::MAX);
         }
     }
 
