@@ -147,14 +147,11 @@ impl<'a> Comparer<'a> {
 
     fn bound_of(&self, fields: &Fields, a: &Record, b: &Record) -> f32 {
         let (ta, tb) = (a.weights, b.weights);
-        let [best_first, best_last] = self.best_level;
-        let best = |f: usize, exact: f32| -> f32 {
-            exact
-                .max(0.0)
-                .max(if f == FIRST { best_first } else { best_last })
-        };
-        let straight = best(FIRST, ta.first.min(tb.first)) + best(LAST, ta.last.min(tb.last));
-        let crossed = best(FIRST, ta.first.min(tb.last)) + best(LAST, ta.last.min(tb.first));
+        let [first, last] = self
+            .best_level
+            .map(|level| move |exact: f32| exact.max(0.0).max(level));
+        let straight = first(ta.first.min(tb.first)) + last(ta.last.min(tb.last));
+        let crossed = first(ta.first.min(tb.last)) + last(ta.last.min(tb.first));
         // A margin for the order of float additions.
         fields.score + straight.max(crossed) + 0.01
     }

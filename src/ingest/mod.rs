@@ -313,13 +313,6 @@ fn dropped_after_reading(file: &str, name: &str) -> bool {
         || (CHILD_KEYS.contains(&(file, name)) && (file, name) != ("Assessment", "AssessmentID"))
 }
 
-/// Whether a timestamp column of a file read later is one [`dropped_after_reading`] drops:
-/// the parser then checks its values without keeping them.
-fn unstored_timestamp(file: &str, name: &str) -> bool {
-    dropped_after_reading(file, name)
-        && matches!(name, "DateCreated" | "DateUpdated" | "DateDeleted")
-}
-
 /// Rows of one file of one export: read = used + rejected + deleted.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FileCount {
@@ -417,7 +410,7 @@ impl Later {
                                 spec,
                                 hash_status: l.hash_status,
                                 reference_day: l.reference_day,
-                                unstored: Some(unstored_timestamp),
+                                unstored: Some(dropped_after_reading),
                             };
                             let mut r = read_one(&l.src, &ctx);
                             if let FileRead::Read(p) = &mut r {

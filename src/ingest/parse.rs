@@ -27,8 +27,9 @@ pub struct FileContext<'a> {
     pub hash_status: i32,
     /// Days (from CE) of the export date: birth dates after it are in the future.
     pub reference_day: i32,
-    /// Timestamp columns (by file and column name) that are dropped as soon as the file is
-    /// read: still checked, not kept (see [`DateTimeColumn::unstored`]).
+    /// The columns (by file and column name) dropped as soon as the file is read: those of
+    /// them that hold datetimes (the record-keeping timestamps) are checked, not kept (see
+    /// [`DateTimeColumn::unstored`]).
     pub unstored: Option<fn(&str, &str) -> bool>,
 }
 

@@ -428,29 +428,24 @@ impl StrColumn {
         let n = self.len();
         let extra = rows.saturating_sub(n);
         match &mut self.codes {
-            // A column of distinct values so far (a key): its arena and index grow with it.
-            Codes::Identity(_) if n > 0 => {
-                self.text.reserve_exact(extra * self.text.len().div_ceil(n));
-                self.ends.reserve_exact(extra);
-                if !self.unindexed {
-                    self.index.reserve(extra);
-                }
-            }
             Codes::Identity(_) => {}
             Codes::U8(v) => v.reserve_exact(extra),
             Codes::U16(v) => v.reserve_exact(extra),
             Codes::U32(v) => v.reserve_exact(extra),
         }
-        // A dictionary column: its distinct values, and the index to them, are expected to
-        // keep growing as they did over the first rows (the EnrollmentID of disability
-        // records, a new one every dozen rows), rather than by doubling.
+        // The distinct values, and the index to them, are expected to keep coming as they
+        // did over the first rows rather than grow by doubling: one a row for a key column
+        // (its codes are the rows), one every dozen rows for the EnrollmentID of disability
+        // records.
         let distinct = self.distinct();
-        if n > 0 && distinct > 0 && !self.unindexed && !matches!(self.codes, Codes::Identity(_)) {
+        if n > 0 && distinct > 0 {
             let more = (distinct as u64 * extra as u64 / n as u64) as usize;
             self.text
                 .reserve_exact(more * self.text.len().div_ceil(distinct));
             self.ends.reserve_exact(more);
-            self.index.reserve(more);
+            if !self.unindexed {
+                self.index.reserve(more);
+            }
         }
     }
 
