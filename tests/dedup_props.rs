@@ -36,8 +36,8 @@ fn partition(exports: &Path, threads: usize) -> (BTreeSet<BTreeSet<(String, Stri
         .install(|| dedup::deduplicate(&ingest.dataset, &Rules::builtin(), &Options::default()));
     let mut by_id: std::collections::BTreeMap<&str, BTreeSet<(String, String)>> =
         Default::default();
-    for (r, id) in d.records.iter().zip(&d.ids) {
-        by_id.entry(id.as_str()).or_default().insert((
+    for (i, r) in d.records.iter().enumerate() {
+        by_id.entry(d.id(i)).or_default().insert((
             ingest.dataset.exports[r.export as usize].export_id.clone(),
             dedup::personal_id(&ingest.dataset, r).to_string(),
         ));

@@ -52,11 +52,7 @@ impl Identity {
             let c = std::mem::take(&mut d.crosswalk);
             // Millions of small allocations: freed on every thread.
             let records = std::mem::take(&mut d.records);
-            let ids = std::mem::take(&mut d.ids);
-            rayon::join(
-                || records.into_par_iter().for_each(drop),
-                || ids.into_par_iter().for_each(drop),
-            );
+            records.into_par_iter().for_each(drop);
             self.persons = Persons::Crosswalk(c);
         }
     }

@@ -2,6 +2,7 @@
 //! counts. Built by the matcher ([`super::deduplicate`]) or, for HUD's literal universe, one
 //! person per PersonalID within a source system ([`Crosswalk::by_personal_id`]).
 
+use compact_str::CompactString;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
@@ -13,63 +14,70 @@ pub type Person = u32;
 #[derive(Debug, Clone, Default)]
 pub struct Crosswalk {
     /// Per export (index into `Dataset::exports`): PersonalID -> person.
-    by_export: Vec<HashMap<String, Person>>,
+    by_export: Vec<HashMap<CompactString, Person>>,
     /// UnduplicatedID of each person, sorted ascending (so person order is content-derived).
     ids: Vec<String>,
 }
 
 impl Crosswalk {
-    /// Builds a crosswalk from (export index, PersonalID, UnduplicatedID) triples. Persons are
-    /// numbered in UnduplicatedID order, so the numbering does not depend on input order.
-    pub fn from_assignments<'a>(
+    /// Builds a crosswalk from groups of client records: `names[g]` is group `g`'s
+    /// UnduplicatedID, and `records` gives each record's (export index, PersonalID, group).
+    /// Persons are numbered in UnduplicatedID order, so the numbering does not depend on
+    /// input order; groups bearing the same ID are one person. Also returns each record's
+    /// person.
+    pub fn from_groups(
         exports: usize,
-        rows: impl IntoIterator<Item = (usize, &'a str, &'a str)>,
-    ) -> Crosswalk {
-        let rows: Vec<(usize, &str, &str)> = rows.into_iter().collect();
-        let mut ids: Vec<&str> = rows.par_iter().map(|r| r.2).collect();
-        ids.par_sort_unstable();
-        ids.dedup();
-        let mut index: HashMap<&str, Person> = HashMap::with_capacity(ids.len());
-        for (i, s) in ids.iter().enumerate() {
-            index.insert(*s, i as Person);
+        mut names: Vec<String>,
+        records: &[(u32, &str, u32)],
+    ) -> (Crosswalk, Vec<Person>) {
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+        let mut ids: Vec<String> = Vec::with_capacity(names.len());
+        let mut person_of = vec![0 as Person; names.len()];
+        for &g in &order {
+            let name = std::mem::take(&mut names[g as usize]);
+            if ids.last() != Some(&name) {
+                ids.push(name);
+            }
+            person_of[g as usize] = (ids.len() - 1) as Person;
         }
+        let persons: Vec<Person> = records
+            .par_iter()
+            .map(|&(_, _, g)| person_of[g as usize])
+            .collect();
         // Each export's map is built on its own thread.
-        let mut of_export: Vec<Vec<(&str, &str)>> = vec![Vec::new(); exports];
-        for (e, pid, uid) in rows {
-            of_export[e].push((pid, uid));
+        let mut of_export: Vec<Vec<(&str, Person)>> = vec![Vec::new(); exports];
+        for (&(e, pid, _), &p) in records.iter().zip(&persons) {
+            of_export[e as usize].push((pid, p));
         }
         let by_export = of_export
             .into_par_iter()
             .map(|rows| {
                 let mut m = HashMap::with_capacity(rows.len());
-                for (pid, uid) in rows {
-                    m.insert(pid.to_string(), index[uid]);
+                for (pid, p) in rows {
+                    m.insert(CompactString::new(pid), p);
                 }
                 m
             })
             .collect();
-        Crosswalk {
-            by_export,
-            ids: ids.into_par_iter().map(str::to_string).collect(),
-        }
+        (Crosswalk { by_export, ids }, persons)
     }
 
     /// HUD's literal universe: one person per PersonalID within a source system (exports
     /// sharing `Export.SourceID`). The UnduplicatedID is derived from SourceID and PersonalID.
     pub fn by_personal_id(dataset: &Dataset) -> Crosswalk {
         let mut rows = Vec::new();
+        let mut names = Vec::new();
         for (e, ex) in dataset.exports.iter().enumerate() {
             if let Some(pids) = ex.table("Client").str_col("PersonalID") {
                 for i in 0..pids.len() {
                     let pid = pids.get(i);
-                    rows.push((e, pid.to_string(), person_id(&[(&ex.source_id, pid)])));
+                    rows.push((e as u32, pid, names.len() as u32));
+                    names.push(person_id(&[(&ex.source_id, pid)]));
                 }
             }
         }
-        Crosswalk::from_assignments(
-            dataset.exports.len(),
-            rows.iter().map(|(e, p, u)| (*e, p.as_str(), u.as_str())),
-        )
+        Crosswalk::from_groups(dataset.exports.len(), names, &rows).0
     }
 
     /// The person a client record belongs to (None when the PersonalID is not a client of

@@ -56,10 +56,23 @@ pub fn households(dataset: &Dataset, records: &[Record]) -> Vec<Vec<u32>> {
     per_export.into_iter().flatten().collect()
 }
 
+/// What earlier rounds of [`bonus_pairs`] did: the household pairs already compared, and
+/// the record pairs of those households skipped because they were in one cluster (the only
+/// ones a later round can score differently, once the clusters are rebuilt), each with its
+/// household pair.
+#[derive(Debug, Default)]
+pub struct Rounds {
+    compared: Vec<(u32, u32)>,
+    together: Vec<((u32, u32), (u32, u32))>,
+}
+
 /// Pairs across linked households with the bonus applied, for records not yet together,
-/// scoring at least `keep` with it.
+/// scoring at least `keep` with it. A later round (same `rounds`) compares only the
+/// household pairs new to it, and the record pairs earlier rounds found together: the
+/// other pairs score as they did.
 /// Households larger than `max_size` are ignored (shelters that give one HouseholdID to
 /// unrelated people).
+#[allow(clippy::too_many_arguments)]
 pub fn bonus_pairs(
     records: &[Record],
     households: &[Vec<u32>],
@@ -68,73 +81,100 @@ pub fn bonus_pairs(
     bonus: f32,
     max_size: usize,
     keep: f32,
+    rounds: &mut Rounds,
 ) -> Vec<Scored> {
     let households: Vec<&Vec<u32>> = households.iter().filter(|h| h.len() <= max_size).collect();
-    // Households of each cluster.
-    let mut of_cluster: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (h, members) in households.iter().enumerate() {
-        let mut cs: Vec<u32> = members.iter().map(|&r| cluster[r as usize]).collect();
-        cs.sort_unstable();
-        cs.dedup();
-        for c in cs {
-            of_cluster.entry(c).or_default().push(h as u32);
+    // (cluster, household) for each cluster a household holds, sorted: each cluster's run
+    // lists its households, any two of which are a linked pair.
+    let mut holds: Vec<(u32, u32)> = households
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(h, members)| {
+            let mut cs: Vec<u32> = members.iter().map(|&r| cluster[r as usize]).collect();
+            cs.sort_unstable();
+            cs.dedup();
+            cs.into_iter().map(move |c| (c, h as u32))
+        })
+        .collect();
+    holds.par_sort_unstable();
+    let mut hpairs: Vec<(u32, u32)> = Vec::new();
+    for run in holds.chunk_by(|a, b| a.0 == b.0) {
+        for (i, &(_, h1)) in run.iter().enumerate() {
+            hpairs.extend(run[i + 1..].iter().map(|&(_, h2)| (h1, h2)));
         }
     }
-    let mut hpairs: Vec<(u32, u32)> = of_cluster
-        .values()
-        .flat_map(|hs| {
-            let mut v = Vec::new();
-            for i in 0..hs.len() {
-                for j in i + 1..hs.len() {
-                    v.push((hs[i].min(hs[j]), hs[i].max(hs[j])));
-                }
-            }
-            v
-        })
-        .collect();
-    hpairs.sort_unstable();
+    drop(holds);
+    hpairs.par_sort_unstable();
     hpairs.dedup();
-    let mut out: Vec<Scored> = hpairs
+    // Record pairs earlier rounds found together, in household pairs still linked: scored
+    // now if the clusters have parted them, else kept for the next round.
+    let earlier = std::mem::take(&mut rounds.together);
+    let (apart, mut together): (Vec<_>, Vec<_>) = earlier
+        .into_par_iter()
+        .filter(|(h, _)| hpairs.binary_search(h).is_ok())
+        .partition(|&(_, (a, b))| cluster[a as usize] != cluster[b as usize]);
+    hpairs.retain(|p| rounds.compared.binary_search(p).is_err());
+    // The pair with the bonus, if it reaches `keep` and nothing contradicts it.
+    let score = |a: u32, b: u32| -> Option<Scored> {
+        let (lo, hi) = (a.min(b), a.max(b));
+        let (ra, rb) = (&records[lo as usize], &records[hi as usize]);
+        if ra.group == rb.group {
+            return None;
+        }
+        // Pairs that cannot reach `keep` even with the bonus are not scored.
+        let mut c = comparer.compare_above(ra, rb, bonus, keep)?;
+        let l = c.levels;
+        let contradicts = c.twin
+            || l[SSN] == lv::SSN_DISAGREE
+            || matches!(l[DOB], lv::DOB_DISAGREE | lv::DOB_PARTIAL)
+            || l[FIRST] == lv::FIRST_DISAGREE
+            || (l[FIRST] == MISSING && l[DOB] != lv::EXACT);
+        if contradicts {
+            return None;
+        }
+        c.score += bonus;
+        c.household = true;
+        Some(Scored {
+            a: lo,
+            b: hi,
+            cmp: c,
+        })
+    };
+    type Found = (Vec<Scored>, Vec<((u32, u32), (u32, u32))>);
+    let found: Vec<Found> = hpairs
         .par_iter()
         .with_max_len(64)
-        .flat_map_iter(|&(h1, h2)| {
-            let mut v = Vec::new();
+        .map(|&(h1, h2)| {
+            let (mut v, mut together) = (Vec::new(), Vec::new());
             for &a in households[h1 as usize] {
                 for &b in households[h2 as usize] {
-                    if a == b || cluster[a as usize] == cluster[b as usize] {
+                    if a == b {
                         continue;
                     }
-                    let (lo, hi) = (a.min(b), a.max(b));
-                    let (ra, rb) = (&records[lo as usize], &records[hi as usize]);
-                    if ra.group == rb.group {
+                    if cluster[a as usize] == cluster[b as usize] {
+                        together.push(((h1, h2), (a.min(b), a.max(b))));
                         continue;
                     }
-                    // Pairs that cannot reach `keep` even with the bonus are not scored.
-                    let Some(mut c) = comparer.compare_above(ra, rb, bonus, keep) else {
-                        continue;
-                    };
-                    let l = c.levels;
-                    let contradicts = c.twin
-                        || l[SSN] == lv::SSN_DISAGREE
-                        || matches!(l[DOB], lv::DOB_DISAGREE | lv::DOB_PARTIAL)
-                        || l[FIRST] == lv::FIRST_DISAGREE
-                        || (l[FIRST] == MISSING && l[DOB] != lv::EXACT);
-                    if contradicts {
-                        continue;
-                    }
-                    c.score += bonus;
-                    c.household = true;
-                    v.push(Scored {
-                        a: lo,
-                        b: hi,
-                        cmp: c,
-                    });
+                    v.extend(score(a, b));
                 }
             }
-            v
+            (v, together)
         })
         .collect();
-    out.sort_unstable_by_key(|p| (p.a, p.b));
+    let mut out: Vec<Scored> = apart
+        .par_iter()
+        .filter_map(|&(_, (a, b))| score(a, b))
+        .collect();
+    for (v, t) in found {
+        out.extend(v);
+        together.extend(t);
+    }
+    together.par_sort_unstable();
+    together.dedup();
+    rounds.together = together;
+    rounds.compared.extend(hpairs);
+    rounds.compared.par_sort_unstable();
+    out.par_sort_unstable_by_key(|p| (p.a, p.b));
     out.dedup_by_key(|p| (p.a, p.b));
     out
 }

@@ -51,11 +51,18 @@ pub struct Dedup {
     pub records: Vec<Record>,
     pub clustering: Clustering,
     pub crosswalk: Crosswalk,
-    /// UnduplicatedID per record.
-    pub ids: Vec<String>,
+    /// The person of each record, in `crosswalk`.
+    pub persons: Vec<Person>,
     pub summary: Summary,
     /// The rules used (fitted ones after `--train`).
     pub rules: Rules,
+}
+
+impl Dedup {
+    /// The UnduplicatedID of record `i`.
+    pub fn id(&self, i: usize) -> &str {
+        self.crosswalk.id(self.persons[i])
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -280,6 +287,7 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
         let households = household::households(dataset, &records);
         // New links can connect more households: a second round catches most of them.
         let mut boosted_total = 0;
+        let mut rounds = household::Rounds::default();
         for _ in 0..2 {
             let extra = household::bonus_pairs(
                 &records,
@@ -289,6 +297,7 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
                 hh.bonus as f32,
                 hh.max_size,
                 rules.file.thresholds.review as f32,
+                &mut rounds,
             );
             let new: Vec<block::Scored> = extra
                 .into_iter()
@@ -317,20 +326,20 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
     }
 
     t = Instant::now();
-    let (ids, previous) = assign_ids(
+    let (names, group, previous) = assign_ids(
         dataset,
         &records,
         &clustering.cluster,
         options.previous.as_deref(),
     );
     summary.previous = previous;
-    let crosswalk = Crosswalk::from_assignments(
-        dataset.exports.len(),
-        records
-            .iter()
-            .zip(&ids)
-            .map(|(r, id)| (r.export as usize, pid(r), id.as_str())),
-    );
+    let rows: Vec<(u32, &str, u32)> = records
+        .iter()
+        .zip(&group)
+        .map(|(r, &g)| (r.export, pid(r), g))
+        .collect();
+    let (crosswalk, persons) = Crosswalk::from_groups(dataset.exports.len(), names, &rows);
+    drop((rows, group));
     summary.timings_ms.insert("assign_ids".into(), ms(t));
 
     summary.source_client_records = records.len();
@@ -349,30 +358,30 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
             LinkKind::Score(_) => summary.links.scored += 1,
         }
     }
-    let mut sizes: HashMap<u32, usize> = HashMap::new();
-    for &c in &clustering.cluster {
-        *sizes.entry(c).or_default() += 1;
-    }
-    for s in sizes.values() {
-        *summary.clusters_by_size.entry(*s).or_default() += 1;
-    }
-    // Within-export duplicates: records beyond the first of each (export, person).
-    let mut seen: HashMap<(u32, u32), usize> = HashMap::new();
-    for (i, r) in records.iter().enumerate() {
-        *seen.entry((r.export, clustering.cluster[i])).or_default() += 1;
-    }
-    for ex in &dataset.exports {
-        summary
-            .duplicates_within_export
-            .insert(ex.export_id.clone(), 0);
-    }
-    for ((e, _), n) in seen {
-        if n > 1 {
-            *summary
-                .duplicates_within_export
-                .entry(dataset.exports[e as usize].export_id.clone())
-                .or_default() += n - 1;
+    // Records by (cluster, export): a cluster's size is its run, and the records beyond
+    // the first of each (cluster, export) duplicate another record of their export.
+    let mut by_cluster: Vec<(u32, u32)> = clustering
+        .cluster
+        .iter()
+        .zip(&records)
+        .map(|(&c, r)| (c, r.export))
+        .collect();
+    by_cluster.par_sort_unstable();
+    let mut within = vec![0usize; dataset.exports.len()];
+    for run in by_cluster.chunk_by(|a, b| a.0 == b.0) {
+        *summary.clusters_by_size.entry(run.len()).or_default() += 1;
+        for same in run.chunk_by(|a, b| a.1 == b.1) {
+            if let Some(n) = within.get_mut(same[0].1 as usize) {
+                *n += same.len() - 1;
+            }
         }
+    }
+    drop(by_cluster);
+    for (ex, n) in dataset.exports.iter().zip(within) {
+        *summary
+            .duplicates_within_export
+            .entry(ex.export_id.clone())
+            .or_default() += n;
     }
     summary.pairs_compared = cands.compared;
     summary.pairs_compared_by_key = cands
@@ -408,20 +417,20 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
         records,
         clustering,
         crosswalk,
-        ids,
+        persons,
         summary,
         rules,
     }
 }
 
-/// UnduplicatedIDs per record: derived from each cluster's content, or kept from the
-/// previous crosswalk for known persons.
+/// UnduplicatedIDs: one per cluster (a group), derived from its content or kept from the
+/// previous crosswalk for known persons, and each record's group.
 fn assign_ids(
     dataset: &Dataset,
     records: &[Record],
     cluster: &[u32],
     previous: Option<&[(String, String, String)]>,
-) -> (Vec<String>, Option<PreviousIds>) {
+) -> (Vec<String>, Vec<u32>, Option<PreviousIds>) {
     let n = records.len();
     // Records grouped by cluster, clusters in ascending order (a cluster is named by its
     // smallest record index, so `group_of[c]` indexes `groups` by that name).
@@ -453,12 +462,9 @@ fn assign_ids(
         })
         .collect();
     let group = |i: usize| group_of[cluster[i] as usize] as usize;
+    let record_group: Vec<u32> = (0..n).into_par_iter().map(|i| group(i) as u32).collect();
     let Some(prev) = previous else {
-        let ids = (0..n)
-            .into_par_iter()
-            .map(|i| fresh[group(i)].clone())
-            .collect();
-        return (ids, None);
+        return (fresh, record_group, None);
     };
 
     let mut report = PreviousIds::default();
@@ -576,9 +582,6 @@ fn assign_ids(
             split_off: gs.iter().map(|&g| named[g as usize].to_string()).collect(),
         });
     }
-    let ids = (0..n)
-        .into_par_iter()
-        .map(|i| named[group(i)].to_string())
-        .collect();
-    (ids, Some(report))
+    let names = named.into_iter().map(|c| c.into_owned()).collect();
+    (names, record_group, Some(report))
 }

@@ -16,12 +16,12 @@ pub fn write_crosswalk(path: &Path, dataset: &Dataset, d: &Dedup) -> Result<(), 
     let mut rows: Vec<(&str, &str, &str)> = d
         .records
         .iter()
-        .zip(&d.ids)
-        .map(|(r, id)| {
+        .enumerate()
+        .map(|(i, r)| {
             (
                 dataset.exports[r.export as usize].export_id.as_str(),
                 personal_id(dataset, r),
-                id.as_str(),
+                d.id(i),
             )
         })
         .collect();
