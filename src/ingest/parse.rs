@@ -405,8 +405,14 @@ pub fn parse_file_with(
             }
             let before = non_utf8;
             let rec_ref = &rec;
-            // The whole record at once when it is valid UTF-8 (nearly always).
-            let whole = std::str::from_utf8(rec_ref.data()).ok();
+            // A record of ASCII bytes only (nearly always): each field is text as it stands.
+            // Otherwise the whole record at once when it is valid UTF-8.
+            let ascii = rec_ref.data().is_ascii();
+            let whole = if ascii {
+                None
+            } else {
+                std::str::from_utf8(rec_ref.data()).ok()
+            };
             // Older versions: the row's target values, rewritten by the upgrade plan.
             let raw: Option<Vec<Cow<str>>> = if plan.transforms.is_empty() {
                 None
@@ -430,6 +436,11 @@ pub fn parse_file_with(
                 let cell: Cow<str> = match (&raw, plan.sources[i]) {
                     (Some(raw), _) => Cow::Borrowed(&raw[i]),
                     (None, None) => Cow::Borrowed(""),
+                    (None, Some(p)) if ascii => {
+                        let b = rec_ref.get(p).trim_ascii();
+                        // SAFETY: ASCII bytes are valid UTF-8.
+                        Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(b) })
+                    }
                     (None, Some(p)) => {
                         match whole.and_then(|w| rec_ref.range(p).and_then(|g| w.get(g))) {
                             Some(s) => Cow::Borrowed(s.trim_ascii()),
