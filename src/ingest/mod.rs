@@ -394,37 +394,54 @@ pub struct LaterFiles(Vec<Vec<(String, FileRead)>>);
 
 impl Later {
     /// Reads and parses the files left for later (every export and file in parallel). Reads
-    /// nothing of the dataset, so it can run beside matching.
+    /// nothing of the dataset, so it can run beside matching. The largest files go first:
+    /// the last ones to start are then small, and the threads finish together rather than
+    /// one waiting for another's big file.
     pub fn read(&self) -> LaterFiles {
-        LaterFiles(
-            self.exports
-                .par_iter()
-                .map(|l| {
-                    l.files
-                        .par_iter()
-                        .with_max_len(1)
-                        .map(|spec| {
-                            let ctx = FileContext {
-                                export_id: &l.export_id,
-                                version: l.version,
-                                spec,
-                                hash_status: l.hash_status,
-                                reference_day: l.reference_day,
-                                unstored: Some(dropped_after_reading),
-                            };
-                            let mut r = read_one(&l.src, &ctx);
-                            if let FileRead::Read(p) = &mut r {
-                                // What neither the checks nor the reports read goes now.
-                                retain_table_columns(&mut p.table, |file, name| {
-                                    !dropped_after_reading(file, name)
-                                });
-                            }
-                            (spec.name.clone(), r)
-                        })
-                        .collect()
+        let mut tasks: Vec<(std::cmp::Reverse<u64>, usize, usize)> = self
+            .exports
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(e, l)| {
+                l.files.iter().enumerate().map(move |(f, spec)| {
+                    let size = l.src.entry(&spec.name).and_then(|n| l.src.size(n));
+                    (std::cmp::Reverse(size.unwrap_or(0)), e, f)
                 })
-                .collect(),
-        )
+            })
+            .collect();
+        tasks.sort_unstable();
+        let mut read: Vec<(usize, usize, FileRead)> = tasks
+            .par_iter()
+            .with_max_len(1)
+            .map(|&(_, e, f)| {
+                let l = &self.exports[e];
+                let spec = l.files[f];
+                let ctx = FileContext {
+                    export_id: &l.export_id,
+                    version: l.version,
+                    spec,
+                    hash_status: l.hash_status,
+                    reference_day: l.reference_day,
+                    unstored: Some(dropped_after_reading),
+                };
+                let mut r = read_one(&l.src, &ctx);
+                if let FileRead::Read(p) = &mut r {
+                    // What neither the checks nor the reports read goes now.
+                    retain_table_columns(&mut p.table, |file, name| {
+                        !dropped_after_reading(file, name)
+                    });
+                }
+                (e, f, r)
+            })
+            .collect();
+        // Back in export and file order.
+        read.sort_unstable_by_key(|&(e, f, _)| (e, f));
+        let mut out: Vec<Vec<(String, FileRead)>> =
+            self.exports.iter().map(|_| Vec::new()).collect();
+        for (e, f, r) in read {
+            out[e].push((self.exports[e].files[f].name.clone(), r));
+        }
+        LaterFiles(out)
     }
 }
 

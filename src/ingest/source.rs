@@ -57,6 +57,23 @@ impl ExportSource {
             .map(String::as_str)
     }
 
+    /// The length in bytes (uncompressed) of the named file, when it can be found.
+    pub fn size(&self, entry: &str) -> Option<u64> {
+        match &self.kind {
+            Kind::Dir(dir) => std::fs::metadata(dir.join(entry)).ok().map(|m| m.len()),
+            Kind::Zip(zip, folder) => {
+                let mut archive =
+                    zip::ZipArchive::new(BufReader::new(File::open(zip).ok()?)).ok()?;
+                let name = if folder.is_empty() {
+                    entry.to_string()
+                } else {
+                    format!("{folder}/{entry}")
+                };
+                archive.by_name(&name).ok().map(|f| f.size())
+            }
+        }
+    }
+
     /// Calls `f` with a reader over the named file.
     pub fn read_with<T>(&self, entry: &str, f: impl FnOnce(&mut dyn Read) -> T) -> io::Result<T> {
         self.read_sized_with(entry, |r, _| f(r))
