@@ -82,9 +82,14 @@ pub fn run(args: &ReportArgs) -> Result<Exit, CommandError> {
             )]
         }
         Some(report) => {
-            // The details are the tables' last reader: each export is released once read.
-            let details = crate::facts::detail::build_releasing(&mut ingest.dataset, &facts, &[]);
             let projects = pipeline::select_projects(&facts, &args.projects, &args.project_types)?;
+            // The details are the tables' last reader: each export is released once read.
+            // Only the reported enrollments' are read (a third of all at 1M persons).
+            let only =
+                crate::reports::apr::chosen(&facts, params.start, params.end, &projects, None);
+            let details =
+                crate::facts::detail::build_releasing_only(&mut ingest.dataset, &facts, &[], &only);
+            drop(only);
             let (kind, name) = if report == ReportName::Apr {
                 (crate::reports::apr::Kind::Apr, "apr")
             } else {

@@ -450,7 +450,7 @@ struct Part {
 /// Builds the detail facts for the enrollments of `facts`. Deterministic whatever the
 /// thread count: records are grouped by enrollment and sorted by their content.
 pub fn build(dataset: &Dataset, facts: &Facts) -> Details {
-    build_from(Keep(dataset), facts)
+    build_from(Keep(dataset), facts, None)
 }
 
 /// As [`build`], for the end of a run where nothing reads the loaded tables after the
@@ -458,7 +458,20 @@ pub fn build(dataset: &Dataset, facts: &Facts) -> Details {
 /// [`Export::release_tables`]) as soon as its details are read, so the whole dataset never
 /// sits in memory beside the whole details.
 pub fn build_releasing(dataset: &mut Dataset, facts: &Facts, keep: &[(&str, &str)]) -> Details {
-    build_from(Release { dataset, keep }, facts)
+    build_from(Release { dataset, keep }, facts, None)
+}
+
+/// As [`build_releasing`], reading the details of the enrollments `only` lists (indexes
+/// into `Facts::enrollments`) and of no other: the others' are left empty. For a report
+/// that reads no other enrollment's details (the APR and CAPER read those of the
+/// enrollments they report on, [`crate::reports::apr::chosen`]).
+pub fn build_releasing_only(
+    dataset: &mut Dataset,
+    facts: &Facts,
+    keep: &[(&str, &str)],
+    only: &[usize],
+) -> Details {
+    build_from(Release { dataset, keep }, facts, Some(only))
 }
 
 /// Where the details read the exports from, and what happens to them once read.
@@ -495,12 +508,18 @@ impl Source for Release<'_> {
     }
 }
 
-fn build_from(mut src: impl Source, facts: &Facts) -> Details {
+fn build_from(mut src: impl Source, facts: &Facts, only: Option<&[usize]>) -> Details {
     let mut by_export: Vec<Vec<(u32, u32)>> = vec![Vec::new(); src.exports().len()];
-    for (g, e) in facts.enrollments.iter().enumerate() {
-        if let Some(v) = by_export.get_mut(e.export as usize) {
+    let mut add = |g: usize| {
+        if let Some(e) = facts.enrollments.get(g)
+            && let Some(v) = by_export.get_mut(e.export as usize)
+        {
             v.push((e.row, g as u32));
         }
+    };
+    match only {
+        Some(only) => only.iter().for_each(|&g| add(g)),
+        None => (0..facts.enrollments.len()).for_each(add),
     }
     let n = facts.enrollments.len();
     let mut d = Details {

@@ -188,6 +188,66 @@ pub mod pt {
     }
 }
 
+/// The enrollments an APR of `projects` over `start..=end` reports on: each person's
+/// latest enrollment active in the selected projects in the operating year (method 2 for
+/// night-by-night shelters), in enrollment order. Only these enrollments' details are read.
+pub fn chosen(
+    facts: &Facts,
+    start: NaiveDate,
+    end: NaiveDate,
+    projects: &[u32],
+    index: Option<&ProjectIndex>,
+) -> Vec<usize> {
+    let (start, end) = (day(start), day(end));
+    let mut selected = vec![false; facts.projects.len()];
+    for &pr in projects {
+        if let Some(s) = selected.get_mut(pr as usize) {
+            *s = true;
+        }
+    }
+    let ptype = |e: &crate::facts::Enrollment| {
+        facts.projects[e.project as usize]
+            .project_type
+            .map_or(-1, |t| t.code())
+    };
+    // Latest active enrollment per person: enrollments are sorted by (person, entry,
+    // export, EnrollmentID), so the last active one of a person wins.
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut last_person = u32::MAX;
+    let candidates: Box<dyn Iterator<Item = usize>> = match index {
+        Some(ix) => Box::new(ix.of(projects).into_iter()),
+        None => Box::new(0..facts.enrollments.len()),
+    };
+    for i in candidates {
+        let e = &facts.enrollments[i];
+        if !selected[e.project as usize] {
+            continue;
+        }
+        let open = e.entry <= end && e.exit.is_none_or(|x| x >= start);
+        if !open {
+            continue;
+        }
+        if ptype(e) == pt::ES_NBN {
+            let s = facts.services(e);
+            let k = s.partition_point(|&d| d < start);
+            let night = k < s.len() && s[k] <= end;
+            let exit_in = e.exit.is_some_and(|x| x >= start && x <= end);
+            if !night && !exit_in {
+                continue;
+            }
+        }
+        if e.person == last_person {
+            if let Some(l) = chosen.last_mut() {
+                *l = i;
+            }
+        } else {
+            chosen.push(i);
+            last_person = e.person;
+        }
+    }
+    chosen
+}
+
 impl<'a> Universe<'a> {
     pub fn build(
         facts: &'a Facts,
@@ -196,52 +256,12 @@ impl<'a> Universe<'a> {
         index: Option<&ProjectIndex>,
     ) -> Universe<'a> {
         let (start, end) = (day(p.start), day(p.end));
-        let mut selected = vec![false; facts.projects.len()];
-        for &pr in &p.projects {
-            if let Some(s) = selected.get_mut(pr as usize) {
-                *s = true;
-            }
-        }
         let ptype = |e: &crate::facts::Enrollment| {
             facts.projects[e.project as usize]
                 .project_type
                 .map_or(-1, |t| t.code())
         };
-        // Latest active enrollment per person: enrollments are sorted by (person, entry,
-        // export, EnrollmentID), so the last active one of a person wins.
-        let mut chosen: Vec<usize> = Vec::new();
-        let mut last_person = u32::MAX;
-        let candidates: Box<dyn Iterator<Item = usize>> = match index {
-            Some(ix) => Box::new(ix.of(&p.projects).into_iter()),
-            None => Box::new(0..facts.enrollments.len()),
-        };
-        for i in candidates {
-            let e = &facts.enrollments[i];
-            if !selected[e.project as usize] {
-                continue;
-            }
-            let open = e.entry <= end && e.exit.is_none_or(|x| x >= start);
-            if !open {
-                continue;
-            }
-            if ptype(e) == pt::ES_NBN {
-                let s = facts.services(e);
-                let k = s.partition_point(|&d| d < start);
-                let night = k < s.len() && s[k] <= end;
-                let exit_in = e.exit.is_some_and(|x| x >= start && x <= end);
-                if !night && !exit_in {
-                    continue;
-                }
-            }
-            if e.person == last_person {
-                if let Some(l) = chosen.last_mut() {
-                    *l = i;
-                }
-            } else {
-                chosen.push(i);
-                last_person = e.person;
-            }
-        }
+        let chosen = chosen(facts, p.start, p.end, &p.projects, index);
         // Households of the report: reported enrollments sharing a HouseholdID.
         // Numbered in order of first appearance; the facts' household number indexes them.
         let mut hh_index: Vec<usize> = vec![usize::MAX; facts.households.len()];
