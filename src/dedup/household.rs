@@ -56,73 +56,127 @@ pub fn households(dataset: &Dataset, records: &[Record]) -> Vec<Vec<u32>> {
     per_export.into_iter().flatten().collect()
 }
 
-/// What earlier rounds of [`bonus_pairs`] did: the household pairs already compared, and
-/// the record pairs of those households skipped because they were in one cluster (the only
-/// ones a later round can score differently, once the clusters are rebuilt), each with its
-/// household pair.
-#[derive(Debug, Default)]
-pub struct Rounds {
+/// The household pass: rounds of pairs across linked households, scored with the bonus.
+/// Households larger than `max_size` are ignored (shelters that give one HouseholdID to
+/// unrelated people). A later round compares only the household pairs new to it, and the
+/// record pairs earlier rounds found in one cluster (the only ones whose outcome the
+/// rebuilt clusters can change): the other pairs score as they did.
+pub struct Pass<'a> {
+    records: &'a [Record],
+    households: Vec<&'a Vec<u32>>,
+    comparer: &'a Comparer<'a>,
+    bonus: f32,
+    keep: f32,
+    /// Household pairs already compared (sorted).
     compared: Vec<(u32, u32)>,
+    /// Record pairs of compared household pairs found in one cluster, each with its
+    /// household pair (sorted).
     together: Vec<((u32, u32), (u32, u32))>,
 }
 
-/// Pairs across linked households with the bonus applied, for records not yet together,
-/// scoring at least `keep` with it. A later round (same `rounds`) compares only the
-/// household pairs new to it, and the record pairs earlier rounds found together: the
-/// other pairs score as they did.
-/// Households larger than `max_size` are ignored (shelters that give one HouseholdID to
-/// unrelated people).
-#[allow(clippy::too_many_arguments)]
-pub fn bonus_pairs(
-    records: &[Record],
-    households: &[Vec<u32>],
-    cluster: &[u32],
-    comparer: &Comparer,
-    bonus: f32,
-    max_size: usize,
-    keep: f32,
-    rounds: &mut Rounds,
-) -> Vec<Scored> {
-    let households: Vec<&Vec<u32>> = households.iter().filter(|h| h.len() <= max_size).collect();
-    // (cluster, household) for each cluster a household holds, sorted: each cluster's run
-    // lists its households, any two of which are a linked pair.
-    let mut holds: Vec<(u32, u32)> = households
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(h, members)| {
-            let mut cs: Vec<u32> = members.iter().map(|&r| cluster[r as usize]).collect();
-            cs.sort_unstable();
-            cs.dedup();
-            cs.into_iter().map(move |c| (c, h as u32))
-        })
-        .collect();
-    holds.par_sort_unstable();
-    let mut hpairs: Vec<(u32, u32)> = Vec::new();
-    for run in holds.chunk_by(|a, b| a.0 == b.0) {
-        for (i, &(_, h1)) in run.iter().enumerate() {
-            hpairs.extend(run[i + 1..].iter().map(|&(_, h2)| (h1, h2)));
+impl<'a> Pass<'a> {
+    /// Pairs will be kept when they score at least `keep` with the `bonus`.
+    pub fn new(
+        records: &'a [Record],
+        households: &'a [Vec<u32>],
+        comparer: &'a Comparer<'a>,
+        bonus: f32,
+        max_size: usize,
+        keep: f32,
+    ) -> Pass<'a> {
+        Pass {
+            records,
+            households: households.iter().filter(|h| h.len() <= max_size).collect(),
+            comparer,
+            bonus,
+            keep,
+            compared: Vec::new(),
+            together: Vec::new(),
         }
     }
-    drop(holds);
-    hpairs.par_sort_unstable();
-    hpairs.dedup();
-    // Record pairs earlier rounds found together, in household pairs still linked: scored
-    // now if the clusters have parted them, else kept for the next round.
-    let earlier = std::mem::take(&mut rounds.together);
-    let (apart, mut together): (Vec<_>, Vec<_>) = earlier
-        .into_par_iter()
-        .filter(|(h, _)| hpairs.binary_search(h).is_ok())
-        .partition(|&(_, (a, b))| cluster[a as usize] != cluster[b as usize]);
-    hpairs.retain(|p| rounds.compared.binary_search(p).is_err());
-    // The pair with the bonus, if it reaches `keep` and nothing contradicts it.
-    let score = |a: u32, b: u32| -> Option<Scored> {
+
+    /// One round over the clusters as they are now: pairs across linked households, for
+    /// records not yet together, with the bonus applied.
+    pub fn round(&mut self, cluster: &[u32]) -> Vec<Scored> {
+        let households = &self.households;
+        // (cluster, household) for each cluster a household holds, sorted: each cluster's
+        // run lists its households, any two of which are a linked pair.
+        let mut holds: Vec<(u32, u32)> = households
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(h, members)| {
+                let mut cs: Vec<u32> = members.iter().map(|&r| cluster[r as usize]).collect();
+                cs.sort_unstable();
+                cs.dedup();
+                cs.into_iter().map(move |c| (c, h as u32))
+            })
+            .collect();
+        holds.par_sort_unstable();
+        let mut hpairs: Vec<(u32, u32)> = Vec::new();
+        for run in holds.chunk_by(|a, b| a.0 == b.0) {
+            for (i, &(_, h1)) in run.iter().enumerate() {
+                hpairs.extend(run[i + 1..].iter().map(|&(_, h2)| (h1, h2)));
+            }
+        }
+        drop(holds);
+        hpairs.par_sort_unstable();
+        hpairs.dedup();
+        // Record pairs earlier rounds found together, in household pairs still linked:
+        // scored now if the clusters have parted them, else kept for the next round.
+        let earlier = std::mem::take(&mut self.together);
+        let (apart, mut together): (Vec<_>, Vec<_>) = earlier
+            .into_par_iter()
+            .filter(|(h, _)| hpairs.binary_search(h).is_ok())
+            .partition(|&(_, (a, b))| cluster[a as usize] != cluster[b as usize]);
+        hpairs.retain(|p| self.compared.binary_search(p).is_err());
+        type Found = (Vec<Scored>, Vec<((u32, u32), (u32, u32))>);
+        let found: Vec<Found> = hpairs
+            .par_iter()
+            .with_max_len(64)
+            .map(|&(h1, h2)| {
+                let (mut v, mut together) = (Vec::new(), Vec::new());
+                for &a in households[h1 as usize] {
+                    for &b in households[h2 as usize] {
+                        if a == b {
+                            continue;
+                        }
+                        if cluster[a as usize] == cluster[b as usize] {
+                            together.push(((h1, h2), (a.min(b), a.max(b))));
+                            continue;
+                        }
+                        v.extend(self.score(a, b));
+                    }
+                }
+                (v, together)
+            })
+            .collect();
+        let mut out: Vec<Scored> = apart
+            .par_iter()
+            .filter_map(|&(_, (a, b))| self.score(a, b))
+            .collect();
+        for (v, t) in found {
+            out.extend(v);
+            together.extend(t);
+        }
+        together.par_sort_unstable();
+        together.dedup();
+        self.together = together;
+        self.compared.extend(hpairs);
+        self.compared.par_sort_unstable();
+        out.par_sort_unstable_by_key(|p| (p.a, p.b));
+        out.dedup_by_key(|p| (p.a, p.b));
+        out
+    }
+
+    /// The pair with the bonus, if it reaches `keep` and nothing contradicts it.
+    fn score(&self, a: u32, b: u32) -> Option<Scored> {
         let (lo, hi) = (a.min(b), a.max(b));
-        let (ra, rb) = (&records[lo as usize], &records[hi as usize]);
+        let (ra, rb) = (&self.records[lo as usize], &self.records[hi as usize]);
         if ra.group == rb.group {
             return None;
         }
         // Pairs that cannot reach `keep` even with the bonus are not scored.
-        let mut c = comparer.compare_above(ra, rb, bonus, keep)?;
+        let mut c = self.comparer.compare_above(ra, rb, self.bonus, self.keep)?;
         let l = c.levels;
         let contradicts = c.twin
             || l[SSN] == lv::SSN_DISAGREE
@@ -132,49 +186,12 @@ pub fn bonus_pairs(
         if contradicts {
             return None;
         }
-        c.score += bonus;
+        c.score += self.bonus;
         c.household = true;
         Some(Scored {
             a: lo,
             b: hi,
             cmp: c,
         })
-    };
-    type Found = (Vec<Scored>, Vec<((u32, u32), (u32, u32))>);
-    let found: Vec<Found> = hpairs
-        .par_iter()
-        .with_max_len(64)
-        .map(|&(h1, h2)| {
-            let (mut v, mut together) = (Vec::new(), Vec::new());
-            for &a in households[h1 as usize] {
-                for &b in households[h2 as usize] {
-                    if a == b {
-                        continue;
-                    }
-                    if cluster[a as usize] == cluster[b as usize] {
-                        together.push(((h1, h2), (a.min(b), a.max(b))));
-                        continue;
-                    }
-                    v.extend(score(a, b));
-                }
-            }
-            (v, together)
-        })
-        .collect();
-    let mut out: Vec<Scored> = apart
-        .par_iter()
-        .filter_map(|&(_, (a, b))| score(a, b))
-        .collect();
-    for (v, t) in found {
-        out.extend(v);
-        together.extend(t);
     }
-    together.par_sort_unstable();
-    together.dedup();
-    rounds.together = together;
-    rounds.compared.extend(hpairs);
-    rounds.compared.par_sort_unstable();
-    out.par_sort_unstable_by_key(|p| (p.a, p.b));
-    out.dedup_by_key(|p| (p.a, p.b));
-    out
 }

@@ -287,18 +287,16 @@ pub fn deduplicate(dataset: &Dataset, rules: &Rules, options: &Options) -> Dedup
         let households = household::households(dataset, &records);
         // New links can connect more households: a second round catches most of them.
         let mut boosted_total = 0;
-        let mut rounds = household::Rounds::default();
+        let mut pass = household::Pass::new(
+            &records,
+            &households,
+            &comparer,
+            hh.bonus as f32,
+            hh.max_size,
+            rules.file.thresholds.review as f32,
+        );
         for _ in 0..2 {
-            let extra = household::bonus_pairs(
-                &records,
-                &households,
-                &clustering.cluster,
-                &comparer,
-                hh.bonus as f32,
-                hh.max_size,
-                rules.file.thresholds.review as f32,
-                &mut rounds,
-            );
+            let extra = pass.round(&clustering.cluster);
             let new: Vec<block::Scored> = extra
                 .into_iter()
                 .filter(|p| p.cmp.score >= rules.file.thresholds.review as f32)

@@ -64,12 +64,8 @@ impl ExportSource {
             Kind::Zip(zip, folder) => {
                 let mut archive =
                     zip::ZipArchive::new(BufReader::new(File::open(zip).ok()?)).ok()?;
-                let name = if folder.is_empty() {
-                    entry.to_string()
-                } else {
-                    format!("{folder}/{entry}")
-                };
-                archive.by_name(&name).ok().map(|f| f.size())
+                let f = archive.by_name(&zip_entry(folder, entry)).ok()?;
+                Some(f.size())
             }
         }
     }
@@ -100,12 +96,9 @@ impl ExportSource {
             Kind::Zip(zip, folder) => {
                 let mut archive = zip::ZipArchive::new(BufReader::new(File::open(zip)?))
                     .map_err(io::Error::other)?;
-                let name = if folder.is_empty() {
-                    entry.to_string()
-                } else {
-                    format!("{folder}/{entry}")
-                };
-                let file = archive.by_name(&name).map_err(io::Error::other)?;
+                let file = archive
+                    .by_name(&zip_entry(folder, entry))
+                    .map_err(io::Error::other)?;
                 let size = file.size();
                 // Never read more than the entry declares (checked against the bomb limits
                 // when the zip was opened), whatever its data really holds.
@@ -118,6 +111,15 @@ impl ExportSource {
                 Ok(f(&mut r, Some(size)))
             }
         }
+    }
+}
+
+/// The name in the archive of an export's file (`entry`) in `folder` ("" for the top).
+fn zip_entry(folder: &str, entry: &str) -> String {
+    if folder.is_empty() {
+        entry.to_string()
+    } else {
+        format!("{folder}/{entry}")
     }
 }
 

@@ -188,6 +188,13 @@ pub mod pt {
     }
 }
 
+/// The HMIS project type code of an enrollment's project (-1 when unknown).
+fn ptype(facts: &Facts, e: &crate::facts::Enrollment) -> i32 {
+    facts.projects[e.project as usize]
+        .project_type
+        .map_or(-1, |t| t.code())
+}
+
 /// The enrollments an APR of `projects` over `start..=end` reports on: each person's
 /// latest enrollment active in the selected projects in the operating year (method 2 for
 /// night-by-night shelters), in enrollment order. Only these enrollments' details are read.
@@ -205,11 +212,6 @@ pub fn chosen(
             *s = true;
         }
     }
-    let ptype = |e: &crate::facts::Enrollment| {
-        facts.projects[e.project as usize]
-            .project_type
-            .map_or(-1, |t| t.code())
-    };
     // Latest active enrollment per person: enrollments are sorted by (person, entry,
     // export, EnrollmentID), so the last active one of a person wins.
     let mut chosen: Vec<usize> = Vec::new();
@@ -227,7 +229,7 @@ pub fn chosen(
         if !open {
             continue;
         }
-        if ptype(e) == pt::ES_NBN {
+        if ptype(facts, e) == pt::ES_NBN {
             let s = facts.services(e);
             let k = s.partition_point(|&d| d < start);
             let night = k < s.len() && s[k] <= end;
@@ -256,11 +258,6 @@ impl<'a> Universe<'a> {
         index: Option<&ProjectIndex>,
     ) -> Universe<'a> {
         let (start, end) = (day(p.start), day(p.end));
-        let ptype = |e: &crate::facts::Enrollment| {
-            facts.projects[e.project as usize]
-                .project_type
-                .map_or(-1, |t| t.code())
-        };
         let chosen = chosen(facts, p.start, p.end, &p.projects, index);
         // Households of the report: reported enrollments sharing a HouseholdID.
         // Numbered in order of first appearance; the facts' household number indexes them.
@@ -313,7 +310,7 @@ impl<'a> Universe<'a> {
             let e = &facts.enrollments[i];
             let d = &details.enrollments[i];
             let h = &households[client_hh[ci]];
-            let t = ptype(e);
+            let t = ptype(facts, e);
             let hoh_e = h.hoh.map(|c| &facts.enrollments[chosen[c]]);
             let leaver = e.exit.is_some_and(|x| x <= end);
             // Move-in (apr.md §1.8).
